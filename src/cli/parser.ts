@@ -1,0 +1,71 @@
+// The yargs definition: global options from the shared table, every command from the registry, help and version.
+import yargs, { type Argv } from 'yargs';
+import type { SplitArgv } from '../core/argv.js';
+import { UsageError } from '../core/errors.js';
+import { COMMON_EXIT_CODES_HELP } from '../core/exit-codes.js';
+import { GLOBAL_OPTIONS, type GlobalFlags } from '../core/global-options.js';
+import { createOutput } from '../render/output.js';
+import { loadGlobalSettings } from '../edge/load-settings.js';
+import { VERSION } from '../version.js';
+import type { Invocation } from './context.js';
+import { COMMANDS } from './registry.js';
+
+function globalFlagsOf(argv: Readonly<Record<string, unknown>>): GlobalFlags {
+  const flags: GlobalFlags = {};
+  for (const spec of GLOBAL_OPTIONS) {
+    const value = argv[spec.name];
+    if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') flags[spec.name] = value;
+  }
+  return flags;
+}
+
+/** The argv yargs sees: for a pass-through command only whalekeeper's own options and the command (and --help). */
+function yargsTokens(argv: readonly string[], split: SplitArgv): string[] {
+  const definition = COMMANDS.find((c) => c.command.split(' ')[0] === split.command);
+  if (!definition?.passthrough) return [...argv];
+  return [...split.flagTokens, ...(split.help ? ['--help'] : []), split.command!, ...(split.rest.includes('--help') ? ['--help'] : [])];
+}
+
+/** Builds the parser. Exposed for the help test, which checks every command's --help. */
+export function buildParser(tokens: readonly string[], invocation: Invocation, rest: readonly string[], done: (code: number) => void): Argv {
+  let parser = yargs([...tokens])
+    .scriptName('whalekeeper')
+    .usage('whalekeeper [options] <command> [command options]\n\nKeeps Docker on CI agents clean and checks what got deployed.')
+    .parserConfiguration({ 'boolean-negation': true })
+    .strict()
+    .exitProcess(false)
+    .wrap(Math.min(110, invocation.streams.out.isTTY ? process.stdout.columns || 110 : 110))
+    .version(VERSION)
+    .help()
+    .alias('help', 'h')
+    .epilog(`Every option can also be set by its WHALEKEEPER_* variable (--stop-timeout: WHALEKEEPER_STOP_TIMEOUT).\n\n${COMMON_EXIT_CODES_HELP}`)
+    .demandCommand(1, 'give a command: see the list above')
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  for (const spec of GLOBAL_OPTIONS) {
+    parser = parser.option(spec.name, {
+      type: spec.type,
+      describe: `${spec.describe} [${spec.env}]`,
+      global: true,
+      ...(spec.alias ? { alias: spec.alias } : {}),
+    });
+  }
+  for (const definition of COMMANDS) {
+    parser = parser.command(definition.command, definition.describe, definition.builder, async (argv) => {
+      const flags = globalFlagsOf(argv);
+      const settings = loadGlobalSettings(flags, invocation.env, invocation.home);
+      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env });
+      done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
+    });
+  }
+  return parser;
+}
+
+/** Runs every command but the `run` fast path; resolves with the exit code. */
+export async function runCli(argv: readonly string[], split: SplitArgv, invocation: Invocation): Promise<number> {
+  let code = 0;
+  const parser = buildParser(yargsTokens(argv, split), invocation, split.rest, (c) => (code = c));
+  await parser.parseAsync();
+  return code;
+}

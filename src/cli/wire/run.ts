@@ -1,0 +1,26 @@
+// Composition root of `run`: wires the real edge into the command. main.ts takes this path without loading yargs.
+import { randomUUID } from 'node:crypto';
+import { run } from '../../commands/run.js';
+import { createDockerCli } from '../../edge/docker-cli.js';
+import { probeEngine } from '../../edge/engine-probe.js';
+import { createReaperStarter } from '../../edge/reaper.js';
+import { onAbort, signalNumber } from '../../edge/signals.js';
+import { VERSION } from '../../version.js';
+import type { CommandContext } from '../context.js';
+
+/** Runs `whalekeeper run` with the real docker client, probe, reaper and signals. */
+export function runCommand(ctx: CommandContext): Promise<number> {
+  const env = ctx.env as NodeJS.ProcessEnv;
+  return run(ctx.rest, {
+    settings: ctx.settings,
+    output: ctx.output,
+    docker: createDockerCli(ctx.settings.dockerBinary, env),
+    probe: probeEngine,
+    startReaper: createReaperStarter(env),
+    onAbort,
+    signalNumber,
+    newRunId: randomUUID,
+    version: VERSION,
+  });
+}
+

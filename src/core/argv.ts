@@ -1,0 +1,83 @@
+// Splits whalekeeper's argv into its own options, the command, and the rest (which belongs to docker for `run`).
+import { UsageError } from './errors.js';
+import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionSpec } from './global-options.js';
+
+/** The parts of an argv: whalekeeper's options before the command, the command, and what follows it untouched. */
+export interface SplitArgv {
+  readonly flags: GlobalFlags;
+  /** The tokens that made up `flags`, to hand to yargs when a command needs the full parser. */
+  readonly flagTokens: readonly string[];
+  readonly help: boolean;
+  readonly version: boolean;
+  readonly command: string | undefined;
+  readonly rest: readonly string[];
+}
+
+function findSpec(token: string): GlobalOptionSpec | undefined {
+  if (token.startsWith('--')) return GLOBAL_OPTIONS.find((o) => o.name === token.slice(2));
+  return GLOBAL_OPTIONS.find((o) => o.alias !== undefined && token === `-${o.alias}`);
+}
+
+function convert(spec: GlobalOptionSpec, raw: string): string | number | boolean {
+  if (spec.type === 'string') return raw;
+  if (spec.type === 'boolean') {
+    if (raw === 'true') return true;
+    if (raw === 'false') return false;
+    throw new UsageError(`--${spec.name} takes true or false, not \`${raw}\``);
+  }
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${spec.name} takes a number, not \`${raw}\``);
+  return n;
+}
+
+/** Reads global options up to the first word that is not one: that word is the command, and the rest is left as is. */
+export function splitArgv(argv: readonly string[]): SplitArgv {
+  const flags: GlobalFlags = {};
+  const flagTokens: string[] = [];
+  let help = false;
+  let version = false;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      i++;
+      break;
+    }
+    if (!token.startsWith('-') || token === '-') break;
+    if (token === '--help' || token === '-h') {
+      help = true;
+      continue;
+    }
+    if (token === '--version') {
+      version = true;
+      continue;
+    }
+    const eq = token.indexOf('=');
+    const name = eq === -1 ? token : token.slice(0, eq);
+    const negated = name.startsWith('--no-') ? findSpec(`--${name.slice(5)}`) : undefined;
+    if (negated?.type === 'boolean' && eq === -1) {
+      flags[negated.name] = false;
+      flagTokens.push(token);
+      continue;
+    }
+    const spec = findSpec(name);
+    if (spec === undefined) {
+      throw new UsageError(`unknown option \`${name}\` before the command`, {
+        hint: 'whalekeeper\'s own options come before the command; docker\'s come after it (see `whalekeeper --help`)',
+      });
+    }
+    flagTokens.push(token);
+    if (eq !== -1) {
+      flags[spec.name] = convert(spec, token.slice(eq + 1));
+    } else if (spec.type === 'boolean') {
+      flags[spec.name] = true;
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined) throw new UsageError(`--${spec.name} needs a value`);
+      flagTokens.push(value);
+      flags[spec.name] = convert(spec, value);
+      i++;
+    }
+  }
+  return { flags, flagTokens, help, version, command: argv[i], rest: argv.slice(i + 1) };
+}

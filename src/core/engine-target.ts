@@ -1,0 +1,80 @@
+// Which Docker engine to talk to, decided as the docker client decides it, plus WHALEKEEPER_HOST and --host on top.
+
+/** Environment variables, as a plain record (process.env in production, a literal in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** TLS settings for a tcp:// engine: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or a context's. */
+export interface EngineTls {
+  readonly verify: boolean;
+  /** Folder holding ca.pem, cert.pem and key.pem. */
+  readonly certPath: string;
+}
+
+/** The engine whalekeeper will use, and where that choice came from (for messages: "the host it tried"). */
+export interface EngineTarget {
+  readonly host: string;
+  readonly tls: EngineTls | undefined;
+  /** `--host`, `WHALEKEEPER_HOST`, `DOCKER_HOST`, `context NAME` or `default`. */
+  readonly source: string;
+  /** True when the docker client must be told the host with -H (it would not find it by itself). */
+  readonly passToClient: boolean;
+}
+
+/** A docker context's endpoint, as read from ~/.docker/contexts by the edge. */
+export interface ContextEndpoint {
+  readonly name: string;
+  readonly host: string;
+  readonly tls: EngineTls | undefined;
+}
+
+/** The docker client's default engine on Linux. */
+export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** The context whose endpoint must be read, or undefined when a flag, a variable or the default decides. */
+export function contextToLoad(flagHost: string | undefined, env: Env, currentContext: string | undefined): string | undefined {
+  if (nonEmpty(flagHost) ?? nonEmpty(env.WHALEKEEPER_HOST) ?? nonEmpty(env.DOCKER_HOST)) return undefined;
+  const name = nonEmpty(env.DOCKER_CONTEXT) ?? nonEmpty(currentContext);
+  return name === 'default' ? undefined : name;
+}
+
+function tlsFromEnv(env: Env, home: string): EngineTls | undefined {
+  if (!nonEmpty(env.DOCKER_TLS_VERIFY)) return undefined;
+  return { verify: true, certPath: nonEmpty(env.DOCKER_CERT_PATH) ?? `${home}/.docker` };
+}
+
+/** Decides the engine: --host, WHALEKEEPER_HOST, DOCKER_HOST, the context (already loaded), then the default socket. */
+export function resolveEngine(flagHost: string | undefined, env: Env, context: ContextEndpoint | undefined, home: string): EngineTarget {
+  const tls = tlsFromEnv(env, home);
+  const flag = nonEmpty(flagHost);
+  if (flag) return { host: flag, tls, source: '--host', passToClient: true };
+  const wk = nonEmpty(env.WHALEKEEPER_HOST);
+  if (wk) return { host: wk, tls, source: 'WHALEKEEPER_HOST', passToClient: true };
+  const dockerHost = nonEmpty(env.DOCKER_HOST);
+  if (dockerHost) return { host: dockerHost, tls, source: 'DOCKER_HOST', passToClient: false };
+  if (context) return { host: context.host, tls: context.tls, source: `context ${context.name}`, passToClient: false };
+  return { host: DEFAULT_DOCKER_HOST, tls: undefined, source: 'default', passToClient: false };
+}
+
+/** Where a host string points, for a connection check: a unix socket path, a tcp address, or neither (ssh, npipe). */
+export type EngineAddress =
+  | { readonly kind: 'unix'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'other'; readonly scheme: string };
+
+/** Parses an engine host string (unix://, tcp://, http(s)://, ssh://). Throws on a malformed one. */
+export function engineAddress(host: string, tls: boolean): EngineAddress {
+  if (host.startsWith('unix://')) return { kind: 'unix', path: host.slice('unix://'.length) };
+  if (host.startsWith('/')) return { kind: 'unix', path: host };
+  const match = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(host);
+  if (match) {
+    const defaultPort = tls || match[1] === 'https' ? 2376 : 2375;
+    return { kind: 'tcp', host: match[2]!.replace(/^\[|\]$/g, ''), port: match[3] ? Number(match[3]) : defaultPort };
+  }
+  const scheme = /^([a-z]+):\/\//.exec(host)?.[1];
+  if (scheme) return { kind: 'other', scheme };
+  throw new Error(`not an engine address: \`${host}\``);
+}

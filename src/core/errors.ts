@@ -1,0 +1,74 @@
+// Typed errors, each carrying the exit code it ends the process with. One handler in main.ts maps them.
+import { EXIT } from './exit-codes.js';
+
+/** Fields every whalekeeper error carries: what failed, why, what to do. */
+export interface ErrorStory {
+  /** What to do about it, one sentence; shown after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** The base of every error whalekeeper expects: the top-level handler prints `message` and exits `exitCode`. */
+export class WhalekeeperError extends Error {
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: number, story: ErrorStory = {}) {
+    super(message, story.cause === undefined ? undefined : { cause: story.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = story.hint;
+  }
+}
+
+/** A flag or value is wrong. Exit 2, or 125 for `run`/`build` where docker's convention rules. */
+export class UsageError extends WhalekeeperError {
+  constructor(message: string, story: ErrorStory & { exitCode?: number } = {}) {
+    super(message, story.exitCode ?? EXIT.usage, story);
+  }
+}
+
+/** `run` refused arguments that would leave a container behind (`--rm=false`, `--restart`). Exit 125. */
+export class RunRefusedError extends WhalekeeperError {
+  constructor(message: string, story: ErrorStory = {}) {
+    super(message, EXIT.dockerFailed, story);
+  }
+}
+
+/** The Docker engine could not be reached; the message names the host tried. */
+export class EngineUnreachableError extends WhalekeeperError {
+  readonly host: string;
+
+  constructor(host: string, reason: string, story: ErrorStory & { exitCode?: number } = {}) {
+    // One line, naming the host: it is what a Jenkins console shows when an agent's engine is down.
+    super(`cannot reach the Docker engine at ${host} (${reason}); is it running? (--host, DOCKER_HOST, DOCKER_CONTEXT)`, story.exitCode ?? EXIT.unreachable, story);
+    this.host = host;
+  }
+}
+
+/** The docker client binary could not be started. Exit 127, as a shell reports a missing command. */
+export class DockerClientMissingError extends WhalekeeperError {
+  constructor(binary: string, cause?: unknown) {
+    super(`the docker client \`${binary}\` was not found`, EXIT.notFound, {
+      hint: 'install the docker client, or point --docker / WHALEKEEPER_DOCKER at it',
+      cause,
+    });
+  }
+}
+
+/** A check the user asked for failed (threshold breached, replica on another build, removals failed). Exit 1. */
+export class CheckFailedError extends WhalekeeperError {
+  constructor(message: string, story: ErrorStory & { exitCode?: number } = {}) {
+    super(message, story.exitCode ?? EXIT.failed, story);
+  }
+}
+
+/** The process was asked to stop by a signal; it ends with 128 + the signal's number. */
+export class AbortedError extends WhalekeeperError {
+  readonly signal: string;
+
+  constructor(signal: string, exitCode: number) {
+    super(`aborted by ${signal}`, exitCode);
+    this.signal = signal;
+  }
+}

@@ -1,0 +1,45 @@
+// The exit codes whalekeeper documents. They are part of the interface: --help and README quote this table.
+
+/** Exit codes shared by every command, with the sentence --help prints for each. */
+export const EXIT = {
+  ok: 0,
+  /** A check failed: a threshold breached, a replica on another build, some removals failed. */
+  failed: 1,
+  usage: 2,
+  /** The Docker engine (or, for verify, a replica) could not be reached or read. */
+  unreachable: 3,
+  /** An unexpected error: a bug in whalekeeper. */
+  internal: 70,
+  /** `run` and `build` only, as docker's own: docker itself failed or refused the arguments. */
+  dockerFailed: 125,
+  /** `run` only, as docker's: the container command could not be invoked. */
+  cannotInvoke: 126,
+  /** `run` only, as docker's: the container command (or the docker client itself) was not found. */
+  notFound: 127,
+} as const;
+
+/** The exit code of a process ended by a signal, as shells report it: 128 + the signal's number. */
+export function signalExitCode(signalNumber: number): number {
+  return 128 + signalNumber;
+}
+
+/** The lines `whalekeeper --help` and the README show for the exit codes of `run`. */
+export const RUN_EXIT_CODES_HELP = [
+  'Exit codes (those of `docker run`):',
+  '  N    the container exited with N',
+  '  125  docker run itself failed, or whalekeeper refused the arguments (--rm=false, --restart),',
+  '       or the engine could not be reached',
+  '  126  the container command cannot be invoked',
+  '  127  the container command, or the docker client, was not found',
+  '  130, 143, 129  aborted by SIGINT, SIGTERM or SIGHUP; the container was stopped and removed',
+].join('\n');
+
+/** The lines --help shows for the exit codes of every other command. */
+export const COMMON_EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0   done',
+  '  1   a check failed (see the command)',
+  '  2   usage error: a flag or value was wrong',
+  '  3   the Docker engine could not be reached',
+  '  70  internal error: a bug in whalekeeper, please report it',
+].join('\n');

@@ -1,0 +1,48 @@
+// Secret masking. Everything printed passes through here first: env values, build args, header values.
+import type { ParsedFlag } from './pflag.js';
+
+/** What a masked value is replaced with. */
+export const MASK = '***';
+
+/** Masks the values of secret-carrying flags in an argv: `-e NAME=VALUE` becomes `-e NAME=***`; `-e NAME` is kept. */
+export function maskFlagValues(args: readonly string[], flags: readonly ParsedFlag[], secret: ReadonlySet<string>): string[] {
+  const out = [...args];
+  for (const flag of flags) {
+    if (!secret.has(flag.long) || flag.valueAt === undefined) continue;
+    const { token, offset } = flag.valueAt;
+    const text = out[token]!;
+    const value = text.slice(offset);
+    const eq = value.indexOf('=');
+    // `NAME` alone takes the value from the environment: nothing secret is on the command line.
+    if (eq === -1) continue;
+    out[token] = text.slice(0, offset) + value.slice(0, eq + 1) + MASK;
+  }
+  return out;
+}
+
+/** Replaces every occurrence of each known secret (of 3 characters or more) in a text. */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join(MASK);
+  return out;
+}
+
+/** Quotes an argv for display as a shell would read it, escaping control characters so output stays one line. */
+export function displayArgv(argv: readonly string[]): string {
+  return argv
+    .map((arg) => {
+      const escaped = escapeControl(arg);
+      return /^[\w@%+=:,./-]+$/.test(escaped) ? escaped : `'${escaped.replaceAll("'", `'\\''`)}'`;
+    })
+    .join(' ');
+}
+
+/** Replaces control characters (newlines, escapes) with visible escapes, so no value can forge or hide a line. */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}

@@ -1,0 +1,57 @@
+// Raw global flags + environment → validated GlobalSettings, before any work is done.
+import { resolveBuildIdentity, type BuildIdentity } from './build-identity.js';
+import { resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine-target.js';
+import { UsageError } from './errors.js';
+import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './global-options.js';
+
+/** What every command knows before it starts: engine, build, output mode, docker client. */
+export interface GlobalSettings {
+  readonly engine: EngineTarget;
+  readonly build: BuildIdentity | undefined;
+  readonly verbose: boolean;
+  readonly json: boolean;
+  readonly dockerBinary: string;
+  readonly stopTimeoutSeconds: number;
+}
+
+/** Default seconds a container gets after an abort signal: Jenkins sends SIGKILL about 5 s after SIGTERM. */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 3;
+
+function fromEnv(name: GlobalOptionName, env: Env): string | boolean | number | undefined {
+  const spec = GLOBAL_OPTIONS.find((o) => o.name === name)!;
+  const raw = env[spec.env];
+  if (raw === undefined || raw === '') return undefined;
+  if (spec.type === 'string') return raw;
+  if (spec.type === 'boolean') {
+    if (/^(1|true|yes)$/i.test(raw)) return true;
+    if (/^(0|false|no)$/i.test(raw)) return false;
+    throw new UsageError(`${spec.env} takes true or false, not \`${raw}\``);
+  }
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new UsageError(`${spec.env} takes a number, not \`${raw}\``);
+  return n;
+}
+
+/** A global option's value: the flag if given, else its WHALEKEEPER_* variable. */
+export function globalValue(name: GlobalOptionName, flags: GlobalFlags, env: Env): string | boolean | number | undefined {
+  return flags[name] ?? fromEnv(name, env);
+}
+
+/** Resolves every global option by precedence (flag, WHALEKEEPER_*, CI variables, default) and validates it. */
+export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEndpoint | undefined, home: string): GlobalSettings {
+  const host = globalValue('host', flags, env);
+  const stop = globalValue('stop-timeout', flags, env) ?? DEFAULT_STOP_TIMEOUT_SECONDS;
+  if (typeof stop !== 'number' || stop < 0 || !Number.isInteger(stop)) {
+    throw new UsageError(`--stop-timeout takes whole seconds (0 or more), not \`${String(stop)}\``);
+  }
+  const build = globalValue('build', flags, env);
+  const docker = globalValue('docker', flags, env);
+  return {
+    engine: resolveEngine(typeof host === 'string' ? host : undefined, env, context, home),
+    build: resolveBuildIdentity(typeof build === 'string' ? build : undefined, env),
+    verbose: globalValue('verbose', flags, env) === true,
+    json: globalValue('json', flags, env) === true,
+    dockerBinary: typeof docker === 'string' ? docker : 'docker',
+    stopTimeoutSeconds: stop,
+  };
+}

@@ -1,0 +1,59 @@
+// The docker client as a process: a pass-through spawn for `run`/`build`, and a captured call for small queries.
+// node:child_process, not execa, on this path: execa costs ~20 ms of start-up that every `whalekeeper run` would pay.
+import { spawn } from 'node:child_process';
+
+/** How a process ended: its exit code, or the signal that killed it. */
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A running pass-through docker process. */
+export interface RunningDocker {
+  readonly exited: Promise<Exit>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Output of a captured docker call. */
+export interface Captured extends Exit {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The docker client, narrowed to what whalekeeper does with it. */
+export interface DockerCli {
+  /** Starts docker with stdin, stdout, stderr (and so the TTY) inherited. Rejects with ENOENT when the client is missing. */
+  passthrough(args: readonly string[]): Promise<RunningDocker>;
+  /** Runs docker to completion, capturing its output. */
+  capture(args: readonly string[]): Promise<Captured>;
+}
+
+/** The real docker client `binary`, run with `env`. */
+export function createDockerCli(binary: string, env: NodeJS.ProcessEnv): DockerCli {
+  return {
+    passthrough: (args) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(binary, args, { stdio: 'inherit', env });
+        const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+        child.once('error', reject);
+        child.once('spawn', () =>
+          resolve({
+            exited,
+            kill: (signal) => {
+              if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            },
+          }),
+        );
+      }),
+    capture: (args) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.once('error', reject);
+        child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      }),
+  };
+}
