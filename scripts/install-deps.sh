@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything whalekeeper's demo and tests need on a fresh Debian machine (as root), then the npm packages.
+#   Debian: docker.io (dockerd for the private engine), busybox-static (test images FROM scratch),
+#   groovy + default-jre-headless + junit4 + libcodenarc-groovy-java (the Jenkins library's tests and lint),
+#   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl.
+set -euo pipefail
+packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl e2fsprogs util-linux)
+missing=()
+for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian package may start a system dockerd; the tests never use it (they start their own), so leave it alone.
+cd "$(dirname "$0")/.."
+npm ci --no-audit --no-fund
