@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 
 async function main(argv: readonly string[], invocation: Invocation): Promise<number> {
   try {
-    const split = splitArgv(argv);
+    const split = splitArgv(argv, invocation.env);
     if (split.command === 'run' && !split.help && !split.version && !isRunHelp(split.rest)) {
       // The hot path: every container of every build starts here, so it loads neither yargs nor execa.
       const [{ loadGlobalSettings }, { createOutput }, { runCommand }] = await Promise.all([
@@ -21,7 +21,7 @@ async function main(argv: readonly string[], invocation: Invocation): Promise<nu
       return await runCommand({ ...invocation, flags: split.flags, settings, output, rest: split.rest });
     }
     const { runCli } = await import('./cli/parser.js');
-    return await runCli(argv, split, invocation);
+    return await runCli(split, invocation);
   } catch (error) {
     return reportError(error, invocation, argv);
   }

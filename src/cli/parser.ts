@@ -20,10 +20,11 @@ function globalFlagsOf(argv: Readonly<Record<string, unknown>>): GlobalFlags {
 }
 
 /** The argv yargs sees: for a pass-through command only whalekeeper's own options and the command (and --help). */
-function yargsTokens(argv: readonly string[], split: SplitArgv): string[] {
+function yargsTokens(split: SplitArgv): string[] {
   const definition = COMMANDS.find((c) => c.command.split(' ')[0] === split.command);
-  if (!definition?.passthrough) return [...argv];
-  return [...split.flagTokens, ...(split.help ? ['--help'] : []), split.command!, ...(split.rest.includes('--help') ? ['--help'] : [])];
+  const helpAndVersion = [...(split.help ? ['--help'] : []), ...(split.version ? ['--version'] : [])];
+  if (!definition?.passthrough) return [...split.flagTokens, ...helpAndVersion, ...(split.command === undefined ? [] : [split.command]), ...split.rest];
+  return [...split.flagTokens, ...helpAndVersion, split.command!, ...(split.rest.includes('--help') ? ['--help'] : [])];
 }
 
 /** Builds the parser. Exposed for the help test, which checks every command's --help. */
@@ -63,9 +64,9 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
 }
 
 /** Runs every command but the `run` fast path; resolves with the exit code. */
-export async function runCli(argv: readonly string[], split: SplitArgv, invocation: Invocation): Promise<number> {
+export async function runCli(split: SplitArgv, invocation: Invocation): Promise<number> {
   let code = 0;
-  const parser = buildParser(yargsTokens(argv, split), invocation, split.rest, (c) => (code = c));
+  const parser = buildParser(yargsTokens(split), invocation, split.rest, (c) => (code = c));
   await parser.parseAsync();
   return code;
 }

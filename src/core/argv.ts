@@ -30,8 +30,28 @@ function convert(spec: GlobalOptionSpec, raw: string): string | number | boolean
   return n;
 }
 
-/** Reads global options up to the first word that is not one: that word is the command, and the rest is left as is. */
-export function splitArgv(argv: readonly string[]): SplitArgv {
+/** Reads the JSON array of strings `--argv-env NAME` points at. */
+export function argvFromEnv(name: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const raw = env[name];
+  if (raw === undefined) throw new UsageError(`--argv-env: the variable ${name} is not set`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`--argv-env: ${name} is not JSON (it must be an array of strings)`);
+  }
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+    throw new UsageError(`--argv-env: ${name} must be a JSON array of strings`);
+  }
+  return parsed;
+}
+
+/**
+ * Reads global options up to the first word that is not one: that word is the command, and the rest is left as is.
+ * `--argv-env NAME` splices in the JSON array held by $NAME at its place (so callers never build command lines).
+ */
+export function splitArgv(input: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): SplitArgv {
+  const argv = [...input];
   const flags: GlobalFlags = {};
   const flagTokens: string[] = [];
   let help = false;
@@ -61,6 +81,13 @@ export function splitArgv(argv: readonly string[]): SplitArgv {
       continue;
     }
     const spec = findSpec(name);
+    if (spec?.name === 'argv-env') {
+      const variable = eq !== -1 ? token.slice(eq + 1) : argv[i + 1];
+      if (variable === undefined || variable === '') throw new UsageError('--argv-env needs the name of a variable');
+      argv.splice(i, eq !== -1 ? 1 : 2, ...argvFromEnv(variable, env));
+      i--;
+      continue;
+    }
     if (spec === undefined) {
       throw new UsageError(`unknown option \`${name}\` before the command`, {
         hint: 'whalekeeper\'s own options come before the command; docker\'s come after it (see `whalekeeper --help`)',

@@ -14,7 +14,7 @@ export interface GlobalOptionSpec {
 }
 
 /** The names of the global options, as the Settings resolver knows them. */
-export type GlobalOptionName = 'host' | 'build' | 'verbose' | 'json' | 'docker' | 'stop-timeout';
+export type GlobalOptionName = 'host' | 'build' | 'verbose' | 'json' | 'docker' | 'stop-timeout' | 'argv-env';
 
 /** Every global option. Precedence for each: flag, then its WHALEKEEPER_* variable, then CI variables, then default. */
 export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
@@ -41,6 +41,13 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
     type: 'number',
     env: 'WHALEKEEPER_STOP_TIMEOUT',
     describe: 'Seconds a container gets to stop after SIGINT/SIGTERM/SIGHUP before it is killed and removed (default 3, inside Jenkins\' 5 s kill window)',
+  },
+  {
+    name: 'argv-env',
+    type: 'string',
+    env: 'WHALEKEEPER_ARGV_ENV',
+    describe:
+      'Read the rest of the arguments (command included) from this environment variable, a JSON array of strings. For callers that must not build command lines, like the Jenkins steps: `withEnv([\'WK_ARGV=["run","base:42","true"]\']) { sh \'whalekeeper --argv-env WK_ARGV\' }`',
   },
 ];
 

@@ -11,9 +11,18 @@ export function cleanEnv(host: string, extra: Record<string, string> = {}): Reco
   return { ...env, ...extra };
 }
 
+/** What a finished CLI process left. */
+export interface CliResult {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /** Runs `whalekeeper ARGS` and returns its exit code and output; never throws on a non-zero exit. */
-export function whalekeeper(args: readonly string[], env: Record<string, string>, options: Options = {}) {
-  return execa('node', [BIN, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', ...options });
+export async function whalekeeper(args: readonly string[], env: Record<string, string>, options: Options = {}): Promise<CliResult> {
+  const result = await execa('node', [BIN, ...args], { env, extendEnv: false, reject: false, stdin: 'ignore', ...options });
+  return { exitCode: result.exitCode, signal: result.signal, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 /** Runs the docker client against `host`; throws on failure. */
