@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { RunRefusedError, UsageError } from '../../src/core/errors.js';
+import { maskDockerArgv } from '../../src/core/mask-docker.js';
+import { displayArgv, escapeControl, maskSecrets } from '../../src/core/mask.js';
+import { parseRunArgs, planRun, isRunHelp } from '../../src/core/run-args.js';
+
+const ctx = { runId: 'r-1', build: 'jenkins-app-42', version: '1.2.3' };
+
+describe('parseRunArgs finds the image as docker does', () => {
+  it.each([
+    [['img'], 0],
+    [['-it', 'img', 'sh'], 1],
+    [['-itd', 'img'], 1],
+    [['-e', 'A=1', 'img'], 2],
+    [['-e', 'A', 'img'], 2],
+    [['-eA=1', 'img'], 1],
+    [['-e=A=1', 'img'], 1],
+    [['--env=A=1', 'img'], 1],
+    [['--name', 'x', '--rm', 'img', '--rm=false'], 3],
+    [['-v', '/a:/b', '-w', '/b', 'img', 'ls', '-la'], 4],
+    [['--network', 'host', '-p', '80:80', 'img'], 4],
+    [['--sig-proxy=false', 'img'], 1],
+    [['-d=true', 'img'], 1],
+    [['-it', '-u', '0', 'img', '--help'], 3],
+    [['--', 'img'], 1],
+    [['-tiv', '/x:/y', 'img'], 2],
+  ])('%j: image at %i', (args, index) => {
+    expect(parseRunArgs(args).positionalIndex).toBe(index);
+  });
+
+  it.each([
+    [['--no-such-flag', 'img'], /unknown flag: --no-such-flag/],
+    [['-Z', 'img'], /unknown shorthand flag: 'Z'/],
+    [['--name'], /flag needs an argument: --name/],
+  ])('%j is refused as docker refuses it, exit 125', (args, message) => {
+    expect(() => parseRunArgs(args)).toThrow(message);
+    try {
+      parseRunArgs(args);
+    } catch (error) {
+      expect((error as UsageError).exitCode).toBe(125);
+    }
+  });
+});
+
+describe('planRun', () => {
+  it('adds --rm and the labels before the user\'s options, and changes nothing else', () => {
+    const plan = planRun(['-it', '--name', 'n', 'img', 'sh', '-c', 'exit 3'], ctx);
+    expect(plan.dockerArgs).toEqual([
+      'run', '--rm',
+      '--label', 'whalekeeper.managed=true', '--label', 'whalekeeper.run=r-1', '--label', 'whalekeeper.version=1.2.3',
+      '--label', 'whalekeeper.build=jenkins-app-42',
+      '-it', '--name', 'n', 'img', 'sh', '-c', 'exit 3',
+    ]);
+    expect(plan.image).toBe('img');
+    expect(plan.detached).toBe(false);
+  });
+
+  it('labels no build when none is known', () => {
+    expect(planRun(['img'], { ...ctx, build: undefined }).dockerArgs.join(' ')).not.toContain('whalekeeper.build');
+  });
+
+  it.each([[['-d', 'img']], [['-itd', 'img']], [['--detach', 'img']], [['--detach=true', 'img']]])('%j is detached', (args) => {
+    expect(planRun(args, ctx).detached).toBe(true);
+  });
+
+  it.each([[['--detach=false', 'img']], [['img', '-d']]])('%j is not detached', (args) => {
+    expect(planRun(args, ctx).detached).toBe(false);
+  });
+
+  it.each([
+    [['--rm=false', 'img'], /refused `--rm=false`/],
+    [['--rm=0', 'img'], /refused `--rm=0`/],
+    [['--rm=False', 'img'], /refused `--rm=False`/],
+    [['--restart', 'always', 'img'], /refused `--restart always`/],
+    [['--restart=on-failure:3', 'img'], /refused `--restart on-failure:3`/],
+    [['--restart=unless-stopped', 'img'], /refused `--restart unless-stopped`/],
+  ])('refuses %j with exit 125 and names the flag', (args, message) => {
+    expect(() => planRun(args, ctx)).toThrow(RunRefusedError);
+    expect(() => planRun(args, ctx)).toThrow(message);
+    expect(new RunRefusedError('x').exitCode).toBe(125);
+  });
+
+  it.each([[['--restart=no', 'img']], [['--rm', 'img']], [['--rm=true', 'img']], [['img', '--rm=false']], [['img', '--restart', 'always']]])(
+    'accepts %j (after the image, arguments belong to the container)',
+    (args) => {
+      expect(planRun(args, ctx).dockerArgs).toContain('img');
+    },
+  );
+
+  it('needs an image', () => {
+    expect(() => planRun(['-it'], ctx)).toThrow(/requires at least 1 argument/);
+    expect(() => planRun([], ctx)).toThrow(UsageError);
+  });
+
+  it('--help among the options asks for help', () => {
+    expect(isRunHelp(['--help'])).toBe(true);
+    expect(isRunHelp(['-it', '--help'])).toBe(true);
+    expect(isRunHelp(['img', '--help'])).toBe(false);
+    expect(isRunHelp(['-h', 'myhost', 'img'])).toBe(false);
+  });
+});
+
+describe('masking', () => {
+  it.each([
+    [['run', '-e', 'TOKEN=s3cret', 'img'], ['run', '-e', 'TOKEN=***', 'img']],
+    [['run', '--env', 'A=b=c', 'img'], ['run', '--env', 'A=***', 'img']],
+    [['run', '--env=A=s3cret', 'img'], ['run', '--env=A=***', 'img']],
+    [['run', '-eA=s3cret', 'img'], ['run', '-eA=***', 'img']],
+    [['run', '-ite', 'A=s3cret', 'img'], ['run', '-ite', 'A=***', 'img']],
+    [['run', '-e', 'TOKEN', 'img'], ['run', '-e', 'TOKEN', 'img']],
+    [['run', 'img', '-e', 'A=visible'], ['run', 'img', '-e', 'A=visible']],
+    [['--host', 'unix:///x', 'run', '-e', 'A=s3cret', 'img'], ['--host', 'unix:///x', 'run', '-e', 'A=***', 'img']],
+    [['build', '--build-arg', 'NPM_TOKEN=s3cret', '.'], ['build', '--build-arg', 'NPM_TOKEN=***', '.']],
+    [['run', '--bogus', '-e', 'A=s3cret', 'img'], ['run', '--bogus', '-e', 'A=***', 'img']],
+  ])('%j', (argv, masked) => {
+    expect(maskDockerArgv(argv)).toEqual(masked);
+  });
+
+  it('masks registered secrets anywhere in a line', () => {
+    expect(maskSecrets('Authorization: Bearer abc123 and abc123', ['abc123'])).toBe('Authorization: Bearer *** and ***');
+  });
+
+  it('quotes and escapes for display, one line always', () => {
+    expect(displayArgv(['run', 'a b', "it's", 'x\ny', 'plain=1'])).toBe("run 'a b' 'it'\\''s' 'x\\ny' plain=1");
+    expect(escapeControl('a\u001b[31mred')).toBe('a\\x1b[31mred');
+  });
+});

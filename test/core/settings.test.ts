@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { resolveBuildIdentity, resolveBuildNumber } from '../../src/core/build-identity.js';
+import { contextToLoad, engineAddress, resolveEngine } from '../../src/core/engine-target.js';
+import { resolveGlobals } from '../../src/core/settings.js';
+
+describe('engine resolution: flags, WHALEKEEPER_HOST, DOCKER_HOST, context, default', () => {
+  const ctx = { name: 'dind', host: 'tcp://localhost:2376', tls: { verify: true, certPath: '/certs' } };
+  it.each([
+    { flag: 'unix:///f.sock', env: { WHALEKEEPER_HOST: 'unix:///w.sock', DOCKER_HOST: 'unix:///d.sock' }, host: 'unix:///f.sock', source: '--host', pass: true },
+    { flag: undefined, env: { WHALEKEEPER_HOST: 'unix:///w.sock', DOCKER_HOST: 'unix:///d.sock' }, host: 'unix:///w.sock', source: 'WHALEKEEPER_HOST', pass: true },
+    { flag: undefined, env: { DOCKER_HOST: 'unix:///d.sock' }, host: 'unix:///d.sock', source: 'DOCKER_HOST', pass: false },
+    { flag: undefined, env: { DOCKER_HOST: '' }, host: 'unix:///var/run/docker.sock', source: 'default', pass: false },
+  ])('$source', ({ flag, env, host, source, pass }) => {
+    const target = resolveEngine(flag, env, undefined, '/home/u');
+    expect(target).toMatchObject({ host, source, passToClient: pass });
+  });
+
+  it('uses a loaded context when nothing else names the engine', () => {
+    expect(resolveEngine(undefined, {}, ctx, '/h')).toEqual({ host: ctx.host, tls: ctx.tls, source: 'context dind', passToClient: false });
+  });
+
+  it('takes TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, defaulting to ~/.docker', () => {
+    expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://localhost:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs/client' }, undefined, '/h').tls)
+      .toEqual({ verify: true, certPath: '/certs/client' });
+    expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://x:2376', DOCKER_TLS_VERIFY: '1' }, undefined, '/h').tls).toEqual({ verify: true, certPath: '/h/.docker' });
+    expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://x:2375' }, undefined, '/h').tls).toBeUndefined();
+  });
+
+  it.each([
+    [undefined, {}, 'from-config', 'from-config'],
+    [undefined, { DOCKER_CONTEXT: 'env-ctx' }, 'from-config', 'env-ctx'],
+    [undefined, { DOCKER_CONTEXT: 'default' }, 'from-config', undefined],
+    [undefined, { DOCKER_HOST: 'unix:///d.sock', DOCKER_CONTEXT: 'x' }, 'y', undefined],
+    ['unix:///f.sock', {}, 'y', undefined],
+    [undefined, {}, undefined, undefined],
+  ])('context to load: flag %s env %j config %s -> %s', (flag, env, current, expected) => {
+    expect(contextToLoad(flag, env, current)).toBe(expected);
+  });
+
+  it.each([
+    ['unix:///var/run/docker.sock', false, { kind: 'unix', path: '/var/run/docker.sock' }],
+    ['tcp://localhost:2376', true, { kind: 'tcp', host: 'localhost', port: 2376 }],
+    ['tcp://10.0.0.1', false, { kind: 'tcp', host: '10.0.0.1', port: 2375 }],
+    ['tcp://10.0.0.1', true, { kind: 'tcp', host: '10.0.0.1', port: 2376 }],
+    ['tcp://[::1]:2375', false, { kind: 'tcp', host: '::1', port: 2375 }],
+    ['ssh://me@host', false, { kind: 'other', scheme: 'ssh' }],
+  ])('address of %s', (host, tls, address) => {
+    expect(engineAddress(host, tls)).toEqual(address);
+  });
+
+  it('rejects a malformed host', () => {
+    expect(() => engineAddress('localhost:2375', false)).toThrow(/not an engine address/);
+  });
+});
+
+describe('build identity: --build, WHALEKEEPER_BUILD, Jenkins, GitHub Actions, GitLab CI', () => {
+  it.each([
+    ['b', { WHALEKEEPER_BUILD: 'w', BUILD_TAG: 't' }, { id: 'b', source: '--build' }],
+    [undefined, { WHALEKEEPER_BUILD: 'w', BUILD_TAG: 't' }, { id: 'w', source: 'WHALEKEEPER_BUILD' }],
+    [undefined, { BUILD_TAG: 'jenkins-app-main-42', JOB_NAME: 'x', BUILD_NUMBER: '1' }, { id: 'jenkins-app-main-42', source: 'BUILD_TAG' }],
+    [undefined, { JOB_NAME: 'app/main', BUILD_NUMBER: '42' }, { id: 'jenkins-app-main-42', source: 'JOB_NAME, BUILD_NUMBER' }],
+    [undefined, { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '2' }, { id: 'github-o-r-99-2', source: 'GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT' }],
+    [undefined, { GITLAB_CI: 'true', CI_PROJECT_PATH: 'g/p', CI_JOB_ID: '7' }, { id: 'gitlab-g-p-7', source: 'CI_PROJECT_PATH, CI_JOB_ID' }],
+    [undefined, { BUILD_NUMBER: '42' }, undefined],
+    [undefined, {}, undefined],
+  ])('flag %s env %j', (flag, env, expected) => {
+    expect(resolveBuildIdentity(flag, env)).toEqual(expected);
+  });
+
+  it('build number: flag, WHALEKEEPER_BUILD_NUMBER, BUILD_NUMBER, GitHub, GitLab', () => {
+    expect(resolveBuildNumber('5', { BUILD_NUMBER: '6' })).toBe('5');
+    expect(resolveBuildNumber(undefined, { WHALEKEEPER_BUILD_NUMBER: '4', BUILD_NUMBER: '6' })).toBe('4');
+    expect(resolveBuildNumber(undefined, { BUILD_NUMBER: '6' })).toBe('6');
+    expect(resolveBuildNumber(undefined, { GITHUB_RUN_NUMBER: '8' })).toBe('8');
+    expect(resolveBuildNumber(undefined, { CI_PIPELINE_IID: '9' })).toBe('9');
+    expect(resolveBuildNumber(undefined, {})).toBeUndefined();
+  });
+});
+
+describe('global settings precedence: flag, WHALEKEEPER_*, CI, default', () => {
+  it('flags beat variables', () => {
+    const s = resolveGlobals({ verbose: false, 'stop-timeout': 1, build: 'f' }, { WHALEKEEPER_VERBOSE: '1', WHALEKEEPER_STOP_TIMEOUT: '9', WHALEKEEPER_BUILD: 'w' }, undefined, '/h');
+    expect(s).toMatchObject({ verbose: false, stopTimeoutSeconds: 1, build: { id: 'f' } });
+  });
+
+  it('variables beat defaults', () => {
+    const s = resolveGlobals({}, { WHALEKEEPER_VERBOSE: 'true', WHALEKEEPER_JSON: 'yes', WHALEKEEPER_STOP_TIMEOUT: '9', WHALEKEEPER_DOCKER: '/opt/docker' }, undefined, '/h');
+    expect(s).toMatchObject({ verbose: true, json: true, stopTimeoutSeconds: 9, dockerBinary: '/opt/docker' });
+  });
+
+  it('defaults', () => {
+    expect(resolveGlobals({}, {}, undefined, '/h')).toMatchObject({ verbose: false, json: false, stopTimeoutSeconds: 3, dockerBinary: 'docker', build: undefined });
+  });
+
+  it.each([
+    [{ 'stop-timeout': -1 }, {}, /--stop-timeout takes whole seconds/],
+    [{ 'stop-timeout': 1.5 }, {}, /--stop-timeout takes whole seconds/],
+    [{}, { WHALEKEEPER_VERBOSE: 'sometimes' }, /WHALEKEEPER_VERBOSE takes true or false, not `sometimes`/],
+    [{}, { WHALEKEEPER_STOP_TIMEOUT: 'x' }, /WHALEKEEPER_STOP_TIMEOUT takes a number/],
+  ])('rejects %j %j', (flags, env, message) => {
+    expect(() => resolveGlobals(flags, env, undefined, '/h')).toThrow(message);
+  });
+});
