@@ -1,0 +1,105 @@
+// Abort and kill: whatever ends whalekeeper, the container it started does not outlive it by more than seconds.
+import { execa } from 'execa';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, inject, it } from 'vitest';
+import { BIN, cleanEnv, containerIds } from '../helpers/cli.js';
+import { TEST_IMAGE } from '../helpers/engine.js';
+
+const host = inject('dockerHost');
+
+/** Polls until `check` holds, or gives up after `attempts` × 200 ms; returns whether it held. */
+async function eventually(check: () => Promise<boolean>, attempts = 75): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+/** Starts `whalekeeper run` of a container that ignores SIGTERM and runs for 5 minutes; waits until it runs. */
+async function startLongRun(build: string, extraEnv: Record<string, string> = {}, detached = false) {
+  const child = execa('node', [BIN, '--build', build, 'run', TEST_IMAGE, 'sleep', '300'], {
+    env: cleanEnv(host, extraEnv),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    detached,
+  });
+  const running = await eventually(async () => (await containerIds(host, `label=whalekeeper.build=${build}`)).length > 0);
+  expect(running, 'the container started').toBe(true);
+  // Wrapped: an execa subprocess is a thenable, and returning it bare from an async function would await it.
+  return { child };
+}
+
+const gone = (build: string) => eventually(async () => (await containerIds(host, `label=whalekeeper.build=${build}`)).length === 0);
+
+describe('abort signals stop and remove the container, and whalekeeper exits 128+signal', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const)('%s', async (signal, code) => {
+    const build = `abort-${signal}-${randomUUID()}`;
+    const { child } = await startLongRun(build);
+    child.kill(signal);
+    const result = await child;
+    expect(result.exitCode).toBe(code);
+    expect(String(result.stderr)).toContain(`${signal} received: stopping 1 container(s)`);
+    // Removed before whalekeeper exited: no waiting here.
+    expect(await containerIds(host, `label=whalekeeper.build=${build}`)).toEqual([]);
+  });
+});
+
+describe('killed outright, the reaper removes the container within seconds', () => {
+  it('SIGKILL to whalekeeper alone', async () => {
+    const build = `kill-${randomUUID()}`;
+    const { child } = await startLongRun(build);
+    child.kill('SIGKILL');
+    await child;
+    expect(await gone(build)).toBe(true);
+  });
+
+  it('SIGKILL to its whole process group (whalekeeper and the docker client)', async () => {
+    const build = `killpg-${randomUUID()}`;
+    const { child } = await startLongRun(build, {}, true);
+    process.kill(-child.pid!, 'SIGKILL');
+    await child;
+    expect(await gone(build)).toBe(true);
+  });
+
+  it('Jenkins\' abort: SIGTERM then SIGKILL to every process carrying the build\'s cookie', async () => {
+    const build = `cookie-${randomUUID()}`;
+    const cookie = randomUUID();
+    const { child } = await startLongRun(build, { JENKINS_NODE_COOKIE: cookie, BUILD_ID: '42' }, true);
+    const carriers = cookieCarriers(cookie);
+    expect(carriers).toContain(child.pid);
+    // As hudson.util.ProcessTree does it, without the 5 s wait: the worst case.
+    for (const pid of carriers) tryKill(pid, 'SIGTERM');
+    for (const pid of cookieCarriers(cookie)) tryKill(pid, 'SIGKILL');
+    await child;
+    expect(await gone(build)).toBe(true);
+  });
+});
+
+function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Every process whose environment holds JENKINS_NODE_COOKIE=cookie, found as Jenkins finds them: in /proc/PID/environ. */
+function cookieCarriers(cookie: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`JENKINS_NODE_COOKIE=${cookie}`)) pids.push(Number(entry));
+    } catch {
+      // Exited meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
