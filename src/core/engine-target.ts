@@ -1,6 +1,6 @@
 // Which Docker engine to talk to, decided as the docker client decides it, plus WHALEKEEPER_HOST and --host on top.
 
-/** Environment variables, as a plain record (process.env in production, a literal in tests). */
+/** Environment variables, as a plain record (the process environment in production, a literal in tests). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** TLS settings for a tcp:// engine: DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or a context's. */
