@@ -11,5 +11,6 @@ export default defineConfig({
     // Two cores here: more workers than that only makes engine tests slower and flakier.
     maxWorkers: 2,
     retry: 0,
+    reporters: ['default', './test/setup/summary-reporter.ts'],
   },
 });
