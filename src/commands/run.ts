@@ -59,12 +59,13 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
   });
   const exit = await child.exited;
   if (aborting) {
-    const code = await aborting;
-    await reaper.release();
-    return code;
+    // The reaper is not released: when whalekeeper exits it sweeps once more, for a container still in creation.
+    return await aborting;
   }
   unhook();
-  await reaper.release();
+  // A docker client that exited with a code saw its container end (`--rm` removes it) or detach on purpose (`-d`).
+  // One killed by a signal left its container running: the unreleased reaper removes it once whalekeeper exits.
+  if (exit.code !== null) await reaper.release();
   return exitCodeOf(exit, deps.signalNumber);
 }
 

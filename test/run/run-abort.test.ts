@@ -68,6 +68,17 @@ describe('killed outright, the reaper removes the container within seconds', () 
     expect(await gone(build)).toBe(true);
   });
 
+  it('the docker client killed while whalekeeper lives: exit 137, and the container is removed', async () => {
+    const build = `client-${randomUUID()}`;
+    const { child } = await startLongRun(build);
+    const client = childrenOf(child.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('run'));
+    expect(client, 'the docker client runs as a child of whalekeeper').toBeDefined();
+    process.kill(client!, 'SIGKILL');
+    const result = await child;
+    expect(result.exitCode).toBe(137);
+    expect(await gone(build)).toBe(true);
+  });
+
   it('Jenkins\' abort: SIGTERM then SIGKILL to every process carrying the build\'s cookie', async () => {
     const build = `cookie-${randomUUID()}`;
     const cookie = randomUUID();
@@ -81,6 +92,11 @@ describe('killed outright, the reaper removes the container within seconds', () 
     expect(await gone(build)).toBe(true);
   });
 });
+
+/** The direct children of a process. */
+function childrenOf(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
 
 function tryKill(pid: number, signal: NodeJS.Signals): void {
   try {
