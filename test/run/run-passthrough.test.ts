@@ -1,15 +1,22 @@
 // Everything but --rm and the labels passes through: streams, TTY, detached mode, names, cidfiles, exit codes.
 import { execa } from 'execa';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { BIN, cleanEnv, containerIds, whalekeeper } from '../helpers/cli.js';
 import { TEST_IMAGE } from '../helpers/engine.js';
 
 const host = inject('dockerHost');
 const newBuild = (what: string) => `${what}-${randomUUID()}`;
+
+/** A temporary folder removed when the test ends. */
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('streams and terminal', () => {
   it('passes stdin through with -i', async () => {
@@ -36,7 +43,7 @@ describe('streams and terminal', () => {
 
 describe('docker run options pass through', () => {
   it('--name and a user\'s --cidfile', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wk-cid-'));
+    const dir = tempDir('wk-cid-');
     const name = `wk-named-${randomUUID().slice(0, 8)}`;
     const cidfile = join(dir, 'cid');
     const result = await whalekeeper(['run', '--name', name, '--cidfile', cidfile, TEST_IMAGE, 'sh', '-c', 'hostname >/dev/null; echo ok'], cleanEnv(host));
@@ -107,7 +114,7 @@ describe('secrets are never printed', () => {
 
   it('an internal error masks the argv it prints', async () => {
     // A docker "client" that is a directory makes spawn fail with EACCES: an unexpected error, reported as a bug.
-    const dir = mkdtempSync(join(tmpdir(), 'wk-notexec-'));
+    const dir = tempDir('wk-notexec-');
     const fake = join(dir, 'docker');
     writeFileSync(fake, 'not a program');
     chmodSync(fake, 0o644);
