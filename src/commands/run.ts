@@ -47,7 +47,9 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
     child = await docker.passthrough(argv);
   } catch (error) {
     await reaper.release();
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DockerClientMissingError(settings.dockerBinary, error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DockerClientMissingError(settings.dockerBinary, 'missing', error);
+    if (code === 'EACCES') throw new DockerClientMissingError(settings.dockerBinary, 'not-executable', error);
     throw error;
   }
 

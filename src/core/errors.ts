@@ -46,13 +46,14 @@ export class EngineUnreachableError extends WhalekeeperError {
   }
 }
 
-/** The docker client binary could not be started. Exit 127, as a shell reports a missing command. */
+/** The docker client could not be started: exit 127 when missing, 126 when not executable, as a shell reports them. */
 export class DockerClientMissingError extends WhalekeeperError {
-  constructor(binary: string, cause?: unknown) {
-    super(`the docker client \`${binary}\` was not found`, EXIT.notFound, {
-      hint: 'install the docker client, or point --docker / WHALEKEEPER_DOCKER at it',
-      cause,
-    });
+  constructor(binary: string, reason: 'missing' | 'not-executable', cause?: unknown) {
+    super(
+      reason === 'missing' ? `the docker client \`${binary}\` was not found` : `the docker client \`${binary}\` cannot be executed`,
+      reason === 'missing' ? EXIT.notFound : EXIT.cannotInvoke,
+      { hint: 'install the docker client, or point --docker / WHALEKEEPER_DOCKER at it', cause },
+    );
   }
 }
 

@@ -30,7 +30,7 @@ export const RUN_EXIT_CODES_HELP = [
   '  125  docker run itself failed, or whalekeeper refused the arguments (--rm=false, --restart),',
   '       or the engine could not be reached',
   '  126  the container command cannot be invoked',
-  '  127  the container command, or the docker client, was not found',
+  '  127  the container command, or the docker client, was not found (126: the client cannot be executed)',
   '  130, 143, 129  aborted by SIGINT, SIGTERM or SIGHUP; the container was stopped and removed',
 ].join('\n');
 
