@@ -55,8 +55,15 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
 
   let aborting: Promise<number> | undefined;
   const unhook = deps.onAbort((signal) => {
+    const code = signalExitCode(deps.signalNumber(signal));
+    // Whatever the clean-up meets (an engine gone meanwhile), the exit code says the run was aborted; the
+    // unreleased reaper retries the removal after whalekeeper exits.
     aborting = abort(signal, child, { docker, output, globalArgs, filter, grace: settings.stopTimeoutSeconds }).then(
-      () => signalExitCode(deps.signalNumber(signal)),
+      () => code,
+      (error: unknown) => {
+        output.emit({ type: 'warning', message: `could not remove the container after ${signal}: ${String(error)}` });
+        return code;
+      },
     );
   });
   const exit = await child.exited;
