@@ -2,6 +2,7 @@
 import type { WhalekeeperEvent } from '../core/events.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
+import { renderBuildHuman } from './build.js';
 import type { Style } from './style.js';
 
 /** A rendered line and the stream it belongs on. */
@@ -24,6 +25,8 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undef
       };
     case 'abort-done':
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
+    case 'build-number-undeclared':
+      return renderBuildHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':
