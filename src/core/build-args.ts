@@ -120,6 +120,8 @@ export function planBuild(args: readonly string[], stamp: BuildStamp, cwd: strin
   const tags = values('tag');
 
   const added: string[] = [];
+  // The classic builder keeps the container of a failed step (`--rm` acts on success only): never leave one behind.
+  if (values('force-rm').length === 0) added.push('--force-rm');
   const passesBuildNumber = stamp.buildNumber !== undefined && !userBuildNumberArg;
   if (passesBuildNumber) added.push('--build-arg', `${BUILD_NUMBER_ARG}=${stamp.buildNumber}`);
   const labels: Array<[string, string | undefined]> = [

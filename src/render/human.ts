@@ -4,6 +4,7 @@ import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import { renderAuditHuman } from './audit.js';
 import { renderBuildHuman } from './build.js';
+import { renderShimHuman } from './shim.js';
 import type { Style } from './style.js';
 
 /** A rendered line and the stream it belongs on. */
@@ -28,6 +29,10 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | reado
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
     case 'audit-report':
       return renderAuditHuman(event.report, style);
+    case 'shim-installed':
+    case 'shim-uninstalled':
+    case 'shim-function':
+      return renderShimHuman(event);
     case 'build-number-undeclared':
       return renderBuildHuman(event, style);
     case 'info':

@@ -65,9 +65,10 @@ describe('whalekeeper build against the private engine', () => {
     const { tmpdir } = await import('node:os');
     const { rm } = await import('node:fs/promises');
     const dir = await mkdtemp(`${tmpdir()}/wk-build-`);
+    const token = `wk-failing-${Date.now()}`;
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await writeFile(`${dir}/Other.dockerfile`, 'FROM whalekeeper-test/busybox:latest\nRUN true\n');
-    await writeFile(`${dir}/Failing.dockerfile`, 'FROM whalekeeper-test/busybox:latest\nARG BUILD_NUMBER\nRUN exit 3\n');
+    await writeFile(`${dir}/Failing.dockerfile`, `FROM whalekeeper-test/busybox:latest\nARG BUILD_NUMBER\nRUN echo ${token} && exit 3\n`);
     const env = cleanEnv(host, { DOCKER_BUILDKIT: '0' });
 
     const warned = await whalekeeper(['--build-number', '5', 'build', '-q', '-f', `${dir}/Other.dockerfile`, dir], env);
@@ -81,5 +82,7 @@ describe('whalekeeper build against the private engine', () => {
     // the classic builder exits with the failing step's code
     expect(failed.exitCode).toBe(3);
     expect(failed.stderr).not.toContain('warning');
+    // and the failed step's container is gone (--force-rm), where plain `docker build` would keep it
+    expect(await docker(host, ['ps', '-a', '--no-trunc', '--format', '{{.Command}}'])).not.toContain(token);
   });
 });

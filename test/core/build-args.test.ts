@@ -21,6 +21,7 @@ describe('planBuild', () => {
     const plan = planBuild(['-t', 'base', '.'], stamp, '/src');
     expect(plan.dockerArgs).toEqual([
       'build',
+      '--force-rm',
       '--build-arg', 'BUILD_NUMBER=77',
       '--label', 'org.opencontainers.image.version=77',
       '--label', 'org.opencontainers.image.revision=abc123',
@@ -44,9 +45,13 @@ describe('planBuild', () => {
     expect(plan.passesBuildNumber).toBe(false);
   });
 
-  it('adds only `created` and `managed` when nothing is known', () => {
+  it('adds only --force-rm, `created` and `managed` when nothing is known', () => {
     const plan = planBuild(['.'], none, '/src');
-    expect(plan.added).toEqual(['--label', 'org.opencontainers.image.created=2026-11-25T20:00:00Z', '--label', 'whalekeeper.managed=true']);
+    expect(plan.added).toEqual(['--force-rm', '--label', 'org.opencontainers.image.created=2026-11-25T20:00:00Z', '--label', 'whalekeeper.managed=true']);
+  });
+
+  it('leaves --force-rm to a user who set it', () => {
+    expect(planBuild(['--force-rm=false', '.'], none, '/').added).not.toContain('--force-rm');
   });
 
   it('keeps a label the user set', () => {

@@ -30,6 +30,7 @@ export const buildDefinition: CommandDefinition = {
           '  - labels org.opencontainers.image.version (the number), .revision (GIT_COMMIT), .created, .source (GIT_URL,',
           '    without credentials), whalekeeper.managed and whalekeeper.build, each where known and not already given;',
           '  - with --tag-build-number, every `-t NAME[:TAG]` is also tagged NAME:<n>;',
+          '  - `--force-rm` (unless given): a failed step\'s container is removed too, not left on the agent;',
           '  - a warning (never a failure) when the Dockerfile in use (-f included) has no `ARG BUILD_NUMBER`.',
           'Docker\'s output is streamed unchanged and its exit status is whalekeeper\'s; DOCKER_BUILDKIT and the rest of the',
           'environment reach docker untouched. whalekeeper\'s own options go before `build`.',
