@@ -47,7 +47,7 @@ function blankMakeSyntax(text: string): string {
 }
 
 /** Keys whose values are commands in CI YAML (GitHub Actions, GitLab CI, Drone, CircleCI, Bitbucket, Azure, ...). */
-const SCRIPT_KEYS = /^(run|script|scripts|command|commands|cmd|before_script|after_script|before_install|install|before_script|after_success|after_failure|bash|sh|shell|steps|inline|inlineScript)$/;
+const SCRIPT_KEYS = /^(run|script|scripts|command|commands|cmd|before_script|after_script|before_install|install|after_success|after_failure|bash|sh|shell|steps|inline|inlineScript)$/;
 
 /**
  * A CI YAML with everything that is not a command blanked with spaces: list dashes, script keys, quotes around a
