@@ -48,7 +48,9 @@ beforeAll(async () => {
 describe('the docker shim', () => {
   it('sends docker version and docker ps straight to the real client: same output, same status, no Node', async () => {
     const path = `${shimDir}:${realDir}:/usr/bin:/bin`;
-    for (const args of [['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], ['ps', '-a', '--format', '{{.ID}}'], ['--log-level', 'error', 'ps', '-q'], ['no-such-command']]) {
+    // `ps` lists by a label nothing carries: other test files start and remove containers on this engine meanwhile.
+    const none = `label=wk-shim-none-${Date.now()}`;
+    for (const args of [['version', '--format', '{{.Client.Version}} {{.Server.Version}}'], ['ps', '-a', '--filter', none, '--format', '{{.ID}}'], ['--log-level', 'error', 'ps', '-q', '--filter', none], ['no-such-command']]) {
       const shimmed = await shell(path, args);
       const real = await shell(`${realDir}:/usr/bin:/bin`, args);
       expect({ args, ...shimmed }).toEqual({ args, ...real });
