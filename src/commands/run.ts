@@ -79,7 +79,7 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
 }
 
 /** The exit code of the docker client, as a shell would report it. */
-function exitCodeOf(exit: Exit, signalNumber: (signal: string) => number): number {
+export function exitCodeOf(exit: Exit, signalNumber: (signal: string) => number): number {
   if (exit.code !== null) return exit.code;
   return exit.signal ? signalExitCode(signalNumber(exit.signal)) : EXIT.dockerFailed;
 }

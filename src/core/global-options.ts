@@ -14,7 +14,16 @@ export interface GlobalOptionSpec {
 }
 
 /** The names of the global options, as the Settings resolver knows them. */
-export type GlobalOptionName = 'host' | 'build' | 'verbose' | 'json' | 'docker' | 'stop-timeout' | 'argv-env';
+export type GlobalOptionName =
+  | 'host'
+  | 'build'
+  | 'verbose'
+  | 'json'
+  | 'docker'
+  | 'stop-timeout'
+  | 'argv-env'
+  | 'build-number'
+  | 'tag-build-number';
 
 /** Every global option. Precedence for each: flag, then its WHALEKEEPER_* variable, then CI variables, then default. */
 export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
@@ -32,6 +41,19 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
     env: 'WHALEKEEPER_BUILD',
     describe:
       'Build identity that labels containers and scopes `clean`. Default from CI: BUILD_TAG, else JOB_NAME and BUILD_NUMBER (Jenkins), else GitHub Actions or GitLab CI run ids',
+  },
+  {
+    name: 'build-number',
+    type: 'string',
+    env: 'WHALEKEEPER_BUILD_NUMBER',
+    describe:
+      '`build`: the number passed as `--build-arg BUILD_NUMBER` and the image\'s version label. Default from CI: BUILD_NUMBER (Jenkins), GITHUB_RUN_NUMBER, CI_PIPELINE_IID',
+  },
+  {
+    name: 'tag-build-number',
+    type: 'boolean',
+    env: 'WHALEKEEPER_TAG_BUILD_NUMBER',
+    describe: '`build`: also tag every `-t NAME[:TAG]` as NAME:<build number> (as the seed tags base:$BUILD_NUMBER)',
   },
   { name: 'verbose', alias: 'v', type: 'boolean', env: 'WHALEKEEPER_VERBOSE', describe: 'Print what whalekeeper does (secrets masked)' },
   { name: 'json', type: 'boolean', env: 'WHALEKEEPER_JSON', describe: 'Machine-readable output: one JSON document on stdout' },

@@ -24,6 +24,21 @@ export function runLabels(input: { runId: string; build: string | undefined; ver
   return labels;
 }
 
+/** The OCI image annotations `build` sets (image-spec annotations.md), where their values are known. */
+export const OCI_LABELS = {
+  version: 'org.opencontainers.image.version',
+  revision: 'org.opencontainers.image.revision',
+  created: 'org.opencontainers.image.created',
+  source: 'org.opencontainers.image.source',
+} as const;
+
+/** The `[KEY, VALUE]` ownership labels `build` puts on an image: made by whalekeeper, and by which build if known. */
+export function imageLabels(input: { build: string | undefined }): Array<[string, string]> {
+  const labels: Array<[string, string]> = [[LABELS.managed, 'true']];
+  if (input.build !== undefined) labels.push([LABELS.build, input.build]);
+  return labels;
+}
+
 /** The docker filter (`label=KEY=VALUE`) that finds the container of one `whalekeeper run`. */
 export function runFilter(runId: string): string {
   return `label=${LABELS.run}=${runId}`;

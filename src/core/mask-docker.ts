@@ -1,11 +1,17 @@
 // Masks a docker client argv for display: secret flag values (`-e NAME=VALUE`, `--build-arg`) become `***`.
+import { BUILD_FLAG_TABLE } from './docker-build-options.js';
 import { SECRET_VALUE_OPTIONS } from './docker-run-options.js';
 import { maskFlagValues, MASK } from './mask.js';
 import { parseFlags, type FlagTable } from './pflag.js';
 import { RUN_FLAG_TABLE } from './run-args.js';
 
 /** Flag tables of the docker subcommands whalekeeper wraps, by the argv word that starts them. */
-const TABLES: Readonly<Record<string, FlagTable>> = { run: RUN_FLAG_TABLE, create: RUN_FLAG_TABLE };
+const TABLES: Readonly<Record<string, { table: FlagTable; interspersed: boolean }>> = {
+  run: { table: RUN_FLAG_TABLE, interspersed: false },
+  create: { table: RUN_FLAG_TABLE, interspersed: false },
+  // `docker build` reads options after the context too (`docker build . --build-arg TOKEN=x`).
+  build: { table: BUILD_FLAG_TABLE, interspersed: true },
+};
 
 /** Secret-carrying flags, for argvs no table reads: their values are masked wherever they appear. */
 const SECRET_FLAG = /^(-e|--env|--build-arg|--secret)(=|$)/;
@@ -13,10 +19,11 @@ const SECRET_FLAG = /^(-e|--env|--build-arg|--secret)(=|$)/;
 /** Masks an argv whose first word is a docker subcommand (`run …`); any other argv is masked by flag name alone. */
 export function maskDockerArgv(argv: readonly string[]): string[] {
   const [sub, ...rest] = argv;
-  const table = sub === undefined ? undefined : TABLES[sub];
-  if (table) {
+  const known = sub === undefined ? undefined : TABLES[sub];
+  if (known) {
     try {
-      return [sub!, ...maskFlagValues(rest, parseFlags(rest, table).flags, SECRET_VALUE_OPTIONS)];
+      const { flags } = parseFlags(rest, known.table, { interspersed: known.interspersed });
+      return [sub!, ...maskFlagValues(rest, flags, SECRET_VALUE_OPTIONS)];
     } catch {
       // Unreadable by the table: fall through to masking by flag name.
     }

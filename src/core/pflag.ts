@@ -29,19 +29,33 @@ export interface ParsedArgs {
   readonly flags: readonly ParsedFlag[];
   /** Index of the first positional (the image for `run`, the context for `build`); args.length when there is none. */
   readonly positionalIndex: number;
+  /** Indexes of every positional argument (with `interspersed`, those between and after options too). */
+  readonly positionals: readonly number[];
 }
 
 /** A flag the table does not know, or a flag missing its value. */
 export class FlagSyntaxError extends Error {}
 
-/** Reads options until the first positional argument (or `--`), as `docker run` does. */
-export function parseFlags(args: readonly string[], table: FlagTable): ParsedArgs {
+/**
+ * Reads options until the first positional argument (or `--`), as `docker run` does; with `interspersed`, reads
+ * options after positionals too, as `docker build` does (`docker build . -t app`).
+ */
+export function parseFlags(args: readonly string[], table: FlagTable, options: { interspersed?: boolean } = {}): ParsedArgs {
   const flags: ParsedFlag[] = [];
+  const positionals: number[] = [];
+  const rest = (from: number): number[] => Array.from({ length: Math.max(0, args.length - from) }, (_, k) => from + k);
   let i = 0;
   for (; i < args.length; i++) {
     const token = args[i]!;
-    if (token === '--') return { flags, positionalIndex: i + 1 };
-    if (!token.startsWith('-') || token === '-') break;
+    if (token === '--') {
+      positionals.push(...rest(i + 1));
+      return { flags, positionalIndex: positionals[0] ?? args.length, positionals };
+    }
+    if (!token.startsWith('-') || token === '-') {
+      if (!options.interspersed) break;
+      positionals.push(i);
+      continue;
+    }
     if (token.startsWith('--')) {
       const eq = token.indexOf('=');
       const name = token.slice(2, eq === -1 ? undefined : eq);
@@ -80,7 +94,8 @@ export function parseFlags(args: readonly string[], table: FlagTable): ParsedArg
       break;
     }
   }
-  return { flags, positionalIndex: i };
+  positionals.push(...rest(i));
+  return { flags, positionalIndex: positionals[0] ?? args.length, positionals };
 }
 
 /** pflag's boolean syntax: true for 1/t/true, false for 0/f/false (any case of those words), undefined otherwise. */

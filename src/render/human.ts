@@ -2,6 +2,9 @@
 import type { WhalekeeperEvent } from '../core/events.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
+import { renderAuditHuman } from './audit.js';
+import { renderBuildHuman } from './build.js';
+import { renderShimHuman } from './shim.js';
 import type { Style } from './style.js';
 
 /** A rendered line and the stream it belongs on. */
@@ -12,8 +15,8 @@ export interface Line {
 
 const PREFIX = 'whalekeeper: ';
 
-/** Renders one event for a person, or nothing when the event has no human form. */
-export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undefined {
+/** Renders one event for a person (a report may take several lines), or nothing when the event has no human form. */
+export function renderHuman(event: WhalekeeperEvent, style: Style): Line | readonly Line[] | undefined {
   switch (event.type) {
     case 'docker-command':
       return { stream: 'err', text: `${PREFIX}${style.dim(`$ docker ${displayArgv(maskDockerArgv(event.argv))}`)}` };
@@ -24,6 +27,14 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undef
       };
     case 'abort-done':
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
+    case 'audit-report':
+      return renderAuditHuman(event.report, style);
+    case 'shim-installed':
+    case 'shim-uninstalled':
+    case 'shim-function':
+      return renderShimHuman(event);
+    case 'build-number-undeclared':
+      return renderBuildHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':

@@ -20,10 +20,11 @@ export async function createOutput(options: {
   const secrets: string[] = [];
   const style: Style =
     !options.json && wantsColour(options.streams.err.isTTY === true, options.env) ? await colourStyle() : PLAIN;
-  const write = (line: Line | undefined): void => {
-    if (line === undefined) return;
-    const stream = line.stream === 'out' ? options.streams.out : options.streams.err;
-    stream.write(`${maskSecrets(line.text, secrets)}\n`);
+  const write = (rendered: Line | readonly Line[] | undefined): void => {
+    for (const line of rendered === undefined ? [] : Array.isArray(rendered) ? rendered : [rendered as Line]) {
+      const stream = line.stream === 'out' ? options.streams.out : options.streams.err;
+      stream.write(`${maskSecrets(line.text, secrets)}\n`);
+    }
   };
   return {
     emit: (event: WhalekeeperEvent) => write(options.json ? renderJson(event) : renderHuman(event, style)),

@@ -1,0 +1,39 @@
+// The `audit` command's definition for yargs: help text and a lazy handler.
+import type { Argv } from 'yargs';
+import type { CommandDefinition } from '../definition.js';
+
+/** `whalekeeper audit [PATH...]`. */
+export const auditDefinition: CommandDefinition = {
+  command: 'audit [paths..]',
+  describe: 'Find every `docker run` in pipelines (Jenkinsfile, *.groovy, shell, Makefile, CI YAML) without `--rm`',
+  builder: (yargs: Argv) =>
+    yargs
+      .usage(
+        [
+          'whalekeeper [options] audit [--fix] [PATH...]',
+          '',
+          'Reads Jenkinsfiles, *.groovy (the strings given to `sh`), shell scripts (*.sh), Makefiles and CI YAML (*.yml)',
+          'under each PATH (default: the current directory; .git and node_modules are skipped) and prints',
+          '`file:line: message` for each `docker run` / `docker container run` without `--rm`. `--rm=false` is a finding;',
+          '`docker-compose run`, `docker runx` and `docker run` inside a quoted message or a comment are not.',
+        ].join('\n'),
+      )
+      .positional('paths', { type: 'string', array: true, describe: 'Files or directories to read (default: .)' })
+      .option('fix', {
+        type: 'boolean',
+        default: false,
+        describe: 'Insert `--rm` right after `run` in place, changing nothing else (`--rm=false` is left to you)',
+      })
+      .example('whalekeeper audit', 'audit the repository you are in')
+      .example('whalekeeper --json audit Jenkinsfile pipelines/', 'one JSON document: {"version":1,"findings":[...]}')
+      .example('whalekeeper audit --fix', 'add --rm where it is missing; a second audit then finds nothing')
+      .epilog(
+        [
+          'Exit codes:',
+          '  0   no `docker run` without `--rm` (or --fix fixed every one)',
+          '  1   findings were reported (with --fix: findings it could not fix)',
+          '  2   usage error: a PATH does not exist, an option was wrong',
+        ].join('\n'),
+      ),
+  handler: async (argv, ctx) => (await import('../wire/audit.js')).auditCommand(argv, ctx),
+};

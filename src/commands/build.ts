@@ -1,0 +1,64 @@
+// `whalekeeper build`: docker build with the build number as a build arg, OCI and ownership labels, and a warning
+// when the Dockerfile would not let the number in. Docker's output is streamed untouched; its status is ours.
+import { planBuild, type BuildStamp } from '../core/build-args.js';
+import { BUILD_NUMBER_LINES, checkBuildNumberArg } from '../core/dockerfile-check.js';
+import { DockerClientMissingError } from '../core/errors.js';
+import type { Output } from '../core/events.js';
+import { signalExitCode } from '../core/exit-codes.js';
+import type { GlobalSettings } from '../core/settings.js';
+import type { DockerCli } from '../edge/docker-cli.js';
+import type { ReadDockerfile } from '../edge/dockerfile.js';
+import { clientGlobalArgs, exitCodeOf } from './run.js';
+
+/** What `build` needs from the outside world, passed in by its composition root. */
+export interface BuildDeps {
+  readonly settings: GlobalSettings;
+  readonly output: Output;
+  readonly docker: DockerCli;
+  readonly readDockerfile: ReadDockerfile;
+  readonly stamp: BuildStamp;
+  readonly cwd: string;
+  readonly onAbort: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  readonly signalNumber: (signal: string) => number;
+}
+
+/** Runs the build; resolves with docker build's exit code. */
+export async function build(args: readonly string[], deps: BuildDeps): Promise<number> {
+  const { settings, output, stamp } = deps;
+  const plan = planBuild(args, stamp, deps.cwd);
+  if (plan.dockerfile.kind === 'file') {
+    const text = await deps.readDockerfile(plan.dockerfile.path);
+    // An unreadable Dockerfile is docker's to report; the check only ever warns.
+    const declaration = text === undefined ? 'declared' : checkBuildNumberArg(text, plan.target);
+    if (declaration !== 'declared') {
+      output.emit({
+        type: 'build-number-undeclared',
+        dockerfile: plan.dockerfile.path,
+        declaration,
+        target: plan.target,
+        buildNumber: stamp.buildNumber,
+        lines: BUILD_NUMBER_LINES,
+      });
+    }
+  }
+  const argv = [...clientGlobalArgs(settings), ...plan.dockerArgs];
+  if (settings.verbose) output.emit({ type: 'docker-command', argv });
+
+  let child;
+  try {
+    child = await deps.docker.passthrough(argv);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DockerClientMissingError(settings.dockerBinary, error);
+    throw error;
+  }
+  // A build leaves no container to clean up: an abort signal is passed on and docker's ending is ours.
+  let aborted: NodeJS.Signals | undefined;
+  const unhook = deps.onAbort((signal) => {
+    aborted = signal;
+    child.kill(signal);
+  });
+  const exit = await child.exited;
+  unhook();
+  if (aborted !== undefined && exit.code === null) return signalExitCode(deps.signalNumber(aborted));
+  return exitCodeOf(exit, deps.signalNumber);
+}

@@ -1,0 +1,56 @@
+// Installs and removes the `docker` shim file; refuses to overwrite or remove a `docker` that is not a shim.
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SHIM_MARKER, SHIM_SIGNATURE } from '../core/shim-script.js';
+import { UsageError } from '../core/errors.js';
+
+/** The file system, narrowed to the shim's two files. */
+export interface ShimFiles {
+  /** Writes DIR/docker (mode 755) and the marker; resolves with the shim's path. */
+  install(dir: string, script: string): Promise<string>;
+  /** Removes DIR/docker and the marker; resolves false when there was no shim. */
+  uninstall(dir: string): Promise<boolean>;
+}
+
+/** What is at DIR/docker now: nothing, a shim, or something else (a real client, which is never touched). */
+async function existing(path: string): Promise<'none' | 'shim' | 'other'> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
+    throw error;
+  }
+  return text.split('\n', 2)[1] === SHIM_SIGNATURE ? 'shim' : 'other';
+}
+
+/** The real file system. */
+export function createShimFiles(): ShimFiles {
+  return {
+    install: async (dir, script) => {
+      const path = join(dir, 'docker');
+      if ((await existing(path)) === 'other') {
+        throw new UsageError(`shim: \`${path}\` exists and is not a whalekeeper shim; not overwriting it`, {
+          hint: 'choose another directory with --dir',
+        });
+      }
+      await mkdir(dir, { recursive: true });
+      // Written aside and renamed: a shell running the old shim never reads a half-written file.
+      const temporary = `${path}.${process.pid}.tmp`;
+      await writeFile(temporary, script, { mode: 0o755 });
+      await chmod(temporary, 0o755);
+      await rename(temporary, path);
+      await writeFile(join(dir, SHIM_MARKER), 'The `docker` in this directory is a whalekeeper shim.\n');
+      return path;
+    },
+    uninstall: async (dir) => {
+      const path = join(dir, 'docker');
+      const found = await existing(path);
+      if (found === 'other') throw new UsageError(`shim: \`${path}\` is not a whalekeeper shim; not removing it`);
+      await rm(join(dir, SHIM_MARKER), { force: true });
+      if (found === 'none') return false;
+      await rm(path);
+      return true;
+    },
+  };
+}

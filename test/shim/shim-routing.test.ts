@@ -1,0 +1,79 @@
+import { execa } from 'execa';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pathLine, shimDir } from '../../src/core/shim-plan.js';
+import { SHIM_MARKER, shimFunction, shimScript } from '../../src/core/shim-script.js';
+
+// The shim's routing, run by dash against a stand-in real client and a stand-in Node that print what they were given.
+let root: string;
+
+beforeAll(async () => {
+  root = await mkdtemp(`${tmpdir()}/wk-shim-routing-`);
+  await mkdir(`${root}/real`);
+  await mkdir(`${root}/shim dir`);
+  const show = 'ctx=${DOCKER_CONTEXT-} host=${DOCKER_HOST-} cfg=${DOCKER_CONFIG-} tls=${DOCKER_TLS_VERIFY-} cert=${DOCKER_CERT_PATH-}';
+  await writeFile(`${root}/real/docker`, `#!/bin/sh\necho "real $* | ${show}"\nexit 3\n`, { mode: 0o755 });
+  await writeFile(`${root}/node's`, `#!/bin/sh\necho "node $* | ${show} wkd=\${WHALEKEEPER_DOCKER-}"\n`, { mode: 0o755 });
+  await chmod(`${root}/node's`, 0o755);
+  await writeFile(`${root}/shim dir/docker`, shimScript({ node: `${root}/node's`, entry: '/opt/wk/whalekeeper.js' }), { mode: 0o755 });
+  await writeFile(`${root}/shim dir/${SHIM_MARKER}`, '');
+  return () => rm(root, { recursive: true, force: true });
+});
+
+async function viaShim(args: string[], env: Record<string, string> = {}) {
+  const result = await execa(`${root}/shim dir/docker`, args, {
+    env: { PATH: `${root}/shim dir:${root}/real:/usr/bin:/bin`, DOCKER_HOST: 'unix:///from/env', ...env },
+    extendEnv: false,
+    reject: false,
+  });
+  return { code: result.exitCode, out: String(result.stdout) };
+}
+
+describe('shim routing', () => {
+  it.each([
+    [['version'], 'real version | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['--log-level', 'debug', 'ps'], 'real --log-level debug ps | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['container', 'ls'], 'real container ls | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['runx'], 'real runx | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['run', '--rm', '--label', 'whalekeeper.run=1', 'img'], 'real run --rm --label whalekeeper.run=1 img | ctx= host=unix:///from/env cfg= tls= cert='],
+  ])('%j goes to the real client with its arguments and status', async (args, expected) => {
+    expect(await viaShim(args)).toEqual({ code: 3, out: expected });
+  });
+
+  const wkd = (out: string): string => `${out} wkd=${root}/real/docker`;
+  it.each([
+    [['run', '-it', 'img', 'sh'], 'node /opt/wk/whalekeeper.js run -it img sh | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['container', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['-H', 'tcp://h:2376', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host tcp://h:2376 run img | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['--host=ssh://me@h', '-D', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host ssh://me@h run img | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['-Hunix:///s', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host unix:///s run img | ctx= host=unix:///from/env cfg= tls= cert='],
+    [['--context', 'ci', 'container', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx=ci host= cfg= tls= cert='],
+    [['-c', 'ci', '-l', 'warn', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx=ci host= cfg= tls= cert='],
+    [['--config=/cfg', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx= host=unix:///from/env cfg=/cfg tls= cert='],
+    [['--tlsverify', '--tlscacert', '/certs/ca.pem', '-H', 'tcp://h:2376', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host tcp://h:2376 run img | ctx= host=unix:///from/env cfg= tls=1 cert=/certs'],
+  ])('%j goes to whalekeeper run with the engine kept', async (args, expected) => {
+    expect(await viaShim(args)).toEqual({ code: 0, out: wkd(expected) });
+  });
+
+  it('the function form routes the same way, with `docker` from PATH as the real client', async () => {
+    const script = `${shimFunction({ node: `${root}/node's`, entry: '/wk.js' })}\ndocker -H tcp://h:1 run img; docker ps`;
+    const result = await execa('bash', ['-c', script], { env: { PATH: `${root}/real:/usr/bin:/bin` }, extendEnv: false, reject: false });
+    expect(String(result.stdout).split('\n')).toEqual([
+      'node /wk.js --host tcp://h:1 run img | ctx= host= cfg= tls= cert= wkd=docker',
+      'real ps | ctx= host= cfg= tls= cert=',
+    ]);
+    expect(result.exitCode).toBe(3);
+  });
+});
+
+describe('shim placement', () => {
+  it.each([
+    [undefined, '/home/me/.local/share/whalekeeper/bin', 'export PATH="$HOME/.local/share/whalekeeper/bin:$PATH"'],
+    ['bin', '/work/bin', 'export PATH="/work/bin:$PATH"'],
+    ['/opt/wk', '/opt/wk', 'export PATH="/opt/wk:$PATH"'],
+  ])('--dir %s is %s, added with %s', (dir, expected, line) => {
+    expect(shimDir(dir, '/home/me', '/work')).toBe(expected);
+    expect(pathLine(expected, '/home/me')).toBe(line);
+  });
+});
