@@ -2,7 +2,6 @@
 // when the Dockerfile would not let the number in. Docker's output is streamed untouched; its status is ours.
 import { planBuild, type BuildStamp } from '../core/build-args.js';
 import { BUILD_NUMBER_LINES, checkBuildNumberArg } from '../core/dockerfile-check.js';
-import { DockerClientMissingError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
 import type { GlobalSettings } from '../core/settings.js';
@@ -44,13 +43,7 @@ export async function build(args: readonly string[], deps: BuildDeps): Promise<n
   const argv = [...clientGlobalArgs(settings), ...plan.dockerArgs];
   if (settings.verbose) output.emit({ type: 'docker-command', argv });
 
-  let child;
-  try {
-    child = await deps.docker.passthrough(argv);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DockerClientMissingError(settings.dockerBinary, error);
-    throw error;
-  }
+  const child = await deps.docker.passthrough(argv);
   // A build leaves no container to clean up: an abort signal is passed on and docker's ending is ours.
   let aborted: NodeJS.Signals | undefined;
   const unhook = deps.onAbort((signal) => {

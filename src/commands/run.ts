@@ -1,5 +1,5 @@
 // `whalekeeper run`: docker run with --rm, ownership labels, and removal of the container however the run ends.
-import { EngineUnreachableError, DockerClientMissingError } from '../core/errors.js';
+import { EngineUnreachableError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { EXIT, signalExitCode } from '../core/exit-codes.js';
 import { runFilter } from '../core/labels.js';
@@ -47,9 +47,6 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
     child = await docker.passthrough(argv);
   } catch (error) {
     await reaper.release();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DockerClientMissingError(settings.dockerBinary, 'missing', error);
-    if (code === 'EACCES') throw new DockerClientMissingError(settings.dockerBinary, 'not-executable', error);
     throw error;
   }
 

@@ -1,6 +1,7 @@
 // The docker client as a process: a pass-through spawn for `run`/`build`, and a captured call for small queries.
 // node:child_process, not execa, on this path: execa costs ~20 ms of start-up that every `whalekeeper run` would pay.
 import { spawn } from 'node:child_process';
+import { DockerClientMissingError } from '../core/errors.js';
 
 /** How a process ended: its exit code, or the signal that killed it. */
 export interface Exit {
@@ -22,7 +23,7 @@ export interface Captured extends Exit {
 
 /** The docker client, narrowed to what whalekeeper does with it. */
 export interface DockerCli {
-  /** Starts docker with stdin, stdout, stderr (and so the TTY) inherited. Rejects with ENOENT when the client is missing. */
+  /** Starts docker with stdin, stdout, stderr (and so the TTY) inherited. Rejects with DockerClientMissingError. */
   passthrough(args: readonly string[]): Promise<RunningDocker>;
   /** Runs docker to completion, capturing its output. */
   capture(args: readonly string[]): Promise<Captured>;
@@ -35,7 +36,7 @@ export function createDockerCli(binary: string, env: NodeJS.ProcessEnv): DockerC
       new Promise((resolve, reject) => {
         const child = spawn(binary, args, { stdio: 'inherit', env });
         const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-        child.once('error', reject);
+        child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(binary, error)));
         child.once('spawn', () =>
           resolve({
             exited,
@@ -52,8 +53,15 @@ export function createDockerCli(binary: string, env: NodeJS.ProcessEnv): DockerC
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
         child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-        child.once('error', reject);
+        child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(binary, error)));
         child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
       }),
   };
+}
+
+/** A client that is missing (ENOENT) or not executable (EACCES) is the user's to fix, not a bug: say so. */
+function spawnError(binary: string, error: NodeJS.ErrnoException): Error {
+  if (error.code === 'ENOENT') return new DockerClientMissingError(binary, 'missing', error);
+  if (error.code === 'EACCES') return new DockerClientMissingError(binary, 'not-executable', error);
+  return error;
 }
