@@ -1,0 +1,98 @@
+package io.whalekeeper.test
+
+/**
+ * Runs the library's steps outside Jenkins: a Binding of closures stands in for the pipeline steps (a script's
+ * missing method falls back to a closure of that name in its binding), and every call is recorded in order.
+ */
+class PipelineHarness {
+
+    /** The repository root (the library as Jenkins checks it out). */
+    static final File ROOT = new File(System.getProperty('wk.root', '.')).canonicalFile
+
+    /** Every step called, in order: [step: name, args: what it got, env: the withEnv overlay in force, stage: name]. */
+    final List<Map> calls = []
+
+    /** The build's environment as `env.NAME` reads it. */
+    final Map<String, String> env = [BUILD_NUMBER: '42', JOB_NAME: 'app', WHALEKEEPER_BIN: '/opt/whalekeeper/bin/whalekeeper']
+
+    /** What `sh` returns for a call ([script:, returnStatus:, returnStdout:, env:]); default: exit 0. */
+    Closure shResult = { Map call -> call.returnStdout ? '' : 0 }
+
+    /** The stage being run (set by the declarative stand-ins), recorded with each call. */
+    String stage
+
+    final Binding binding = new Binding()
+    private final List<List<String>> envStack = []
+
+    PipelineHarness() {
+        binding.setVariable('env', env)
+        binding.setVariable('sh', { Object arg ->
+            Map call = arg instanceof Map ? new LinkedHashMap((Map) arg) : [script: arg.toString()]
+            call.env = currentEnv()
+            record('sh', call)
+            return shResult(call)
+        })
+        binding.setVariable('withEnv', { List vars, Closure body ->
+            record('withEnv', vars.collect { it.toString() })
+            envStack << vars.collect { it.toString() }
+            try {
+                return body()
+            } finally {
+                envStack.remove(envStack.size() - 1)
+            }
+        })
+        binding.setVariable('error', { String message ->
+            record('error', message)
+            throw new StepError(message)
+        })
+        binding.setVariable('echo', { Object message -> record('echo', message.toString()) })
+        binding.setVariable('junit', { Map args -> record('junit', args) })
+        binding.setVariable('libraryResource', { String path ->
+            record('libraryResource', path)
+            return new File(ROOT, 'resources/' + path).text
+        })
+        ['dockerRun', 'dockerBuild', 'withDockerCleanup', 'cleanDockerAgent', 'cleanDockerBuild', 'dockerDiskCheck',
+         'verifyDeployment'].each { String name -> binding.setVariable(name, { Object[] args -> step(name, args) }) }
+    }
+
+    /** Loads vars/<name>.groovy as Jenkins does (a script whose binding holds the steps). */
+    Script load(String name) {
+        GroovyShell shell = new GroovyShell(PipelineHarness.classLoader, binding)
+        return shell.parse(new File(ROOT, "vars/${name}.groovy"))
+    }
+
+    /** Calls step `name` as a Jenkinsfile would: `name(config)` or `name(config) { body }`. */
+    Object step(String name, Object... args) {
+        return load(name).invokeMethod('call', args)
+    }
+
+    /** The environment the current withEnv blocks add, as NAME -> value (innermost wins). */
+    Map<String, String> currentEnv() {
+        Map<String, String> result = [:]
+        envStack.flatten().each { String entry ->
+            int eq = entry.indexOf('=')
+            result[entry.substring(0, eq)] = entry.substring(eq + 1)
+        }
+        return result
+    }
+
+    /** The recorded calls of one step. */
+    List<Map> callsOf(String step) {
+        return calls.findAll { it.step == step }
+    }
+
+    /** The recorded `sh` calls. */
+    List<Map> shCalls() {
+        return callsOf('sh').collect { (Map) it.args }
+    }
+
+    /** The argv (WK_ARGV decoded) of each `sh` that called the CLI. */
+    List<List<String>> cliArgvs() {
+        return shCalls().findAll { it.script == io.whalekeeper.Steps.CLI_SCRIPT }
+            .collect { (List<String>) new groovy.json.JsonSlurper().parseText(it.env.WK_ARGV) }
+    }
+
+    private void record(String step, Object args) {
+        calls << [step: step, args: args, stage: stage]
+    }
+}
