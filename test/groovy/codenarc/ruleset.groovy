@@ -1,0 +1,1 @@
+ruleset { ruleset('rulesets/basic.xml') }
