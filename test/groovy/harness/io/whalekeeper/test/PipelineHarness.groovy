@@ -55,10 +55,15 @@ class PipelineHarness {
          'verifyDeployment'].each { String name -> binding.setVariable(name, { Object[] args -> step(name, args) }) }
     }
 
-    /** Loads vars/<name>.groovy as Jenkins does (a script whose binding holds the steps). */
+    /** Each vars/ script compiled once per JVM (compiling is what makes a test slow). */
+    private static final Map<String, Class<Script>> COMPILED = [:].asSynchronized()
+
+    /** Loads vars/<name>.groovy as Jenkins does: a script named after the step, whose binding holds the steps. */
     Script load(String name) {
-        GroovyShell shell = new GroovyShell(PipelineHarness.classLoader, binding)
-        return shell.parse(new File(ROOT, "vars/${name}.groovy"))
+        Class<Script> type = COMPILED.computeIfAbsent(name) { String n ->
+            new GroovyShell(PipelineHarness.classLoader).parse(new File(ROOT, "vars/${n}.groovy")).getClass()
+        }
+        return org.codehaus.groovy.runtime.InvokerHelper.createScript(type, binding)
     }
 
     /** Calls step `name` as a Jenkinsfile would: `name(config)` or `name(config) { body }`. */
