@@ -14,7 +14,7 @@ def call(Map config = [:]) {
         tag      : ['scalar',  null],    // the tag (default: env.BUILD_NUMBER)
     ])
     wk.requireOperands(c, ['image', 'context'])
-    if (c.image.contains('@') || c.image.substring(c.image.lastIndexOf('/') + 1).contains(':')) {
+    if (c.image.contains('@') || c.image.tokenize('/')[-1].contains(':')) {
         wk.fail('image takes a repository without a tag or digest (the tag is the build number, or tag:)')
     }
     String tag = c.tag ?: wk.env('BUILD_NUMBER')

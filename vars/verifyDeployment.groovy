@@ -9,12 +9,12 @@ def call(Map config = [:]) {
     Steps wk = new Steps(this, 'verifyDeployment')
     Map c = wk.configure(config, [
         // key        : [type,             default]                    what it is
-        url           : ['string|strings!', null],                     // the replica URL(s), e.g. 'https://staging.example.com' (required)
+        url           : ['string|strings!', null],                     // replica URL(s), e.g. 'https://staging.example.com'
         expect        : ['scalar',          null],                     // the build to expect (default: BUILD_NUMBER)
         timeout       : ['string',          '10m'],                    // give up after this
         interval      : ['string',          null],                     // between rounds (default 2s)
         requestTimeout: ['string',          null],                     // per request (default 5s)
-        field         : ['string',          null],                     // dotted path of the build in the JSON (default buildNumber)
+        field         : ['string',          null],                     // JSON path of the build (default buildNumber)
         stable        : ['integer',         null],                     // matching answers in a row per replica (default 2)
         replicas      : ['integer',         null],                     // at least this many replicas
         allAddresses  : ['boolean',         false],                    // check every address a host name resolves to

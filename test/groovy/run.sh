@@ -22,10 +22,23 @@ status=0
 java -Dwk.root="$root" -cp "$cp" org.junit.runner.JUnitCore "${tests[@]}" || status=1
 
 echo "groovy: CodeNarc"
-java -cp "$jars/CodeNarc.jar:$jars/GMetrics.jar:$jars/log4j-1.2.jar:$jars/groovy-all.jar:$root/test/groovy/codenarc" \
-  -Dlog4j.configuration=file:/dev/null \
-  org.codenarc.CodeNarc -basedir="$root" -includes='**/vars/*.groovy,**/src/**/*.groovy' \
-  -rulesetfiles=file:test/groovy/codenarc/ruleset.groovy -report="text:$out/codenarc.txt" >/dev/null 2>&1 || true
+lint=$out/lint
+mkdir -p "$lint"
+lintcp="$jars/CodeNarc.jar:$jars/GMetrics.jar:$jars/log4j-1.2.jar:$jars/groovy-all.jar"
+CLASSPATH="$lintcp" groovyc -d "$lint" test/groovy/codenarc/io/whalekeeper/lint/GStringInShRule.groovy
+codenarc() { # BASEDIR INCLUDES RULESET REPORT
+  java -cp "$lint:$lintcp" -Dlog4j.configuration=file:/dev/null org.codenarc.CodeNarc -basedir="$1" -includes="$2" \
+    -rulesetfiles="file:$root/test/groovy/codenarc/$3" -report="text:$4" >/dev/null 2>&1 || true
+}
+# The project's rule first proves itself on a fixture: exactly the 4 built scripts are reported.
+codenarc test/groovy/codenarc/fixtures '**/*.groovy' gstring-ruleset.groovy "$out/codenarc-fixture.txt"
+found=$(grep -c 'GStringInSh' "$out/codenarc-fixture.txt" || true)
+if [ "$found" != 4 ]; then
+  echo "groovy: the GStringInSh rule reported $found sh calls in the fixture, not 4" >&2
+  cat "$out/codenarc-fixture.txt" >&2 || true
+  status=1
+fi
+codenarc . '**/vars/*.groovy,**/src/**/*.groovy' ruleset.groovy "$out/codenarc.txt"
 if [ ! -s "$out/codenarc.txt" ]; then
   echo "groovy: CodeNarc wrote no report" >&2
   status=1

@@ -55,7 +55,7 @@ class Params implements Serializable {
     /** The declared type of a key, without the required mark. */
     @NonCPS
     static String typeOf(List spec) {
-        String type = spec[0].toString()
+        String type = spec[0]
         return type.endsWith('!') ? type[0..-2] : type
     }
 
@@ -87,7 +87,7 @@ class Params implements Serializable {
         if (!(value instanceof List) || !((List) value).every { it instanceof CharSequence }) {
             return null
         }
-        return ((List) value).collect { it.toString() }
+        return ((List) value)*.toString()
     }
 
     @NonCPS
@@ -105,11 +105,27 @@ class Params implements Serializable {
         return value == null || ((value instanceof CharSequence || value instanceof Collection) && value.isEmpty())
     }
 
-    /** True when a String, or an element of a List, starts with '-' (would be read as an option). */
+    /** The first of `keys` whose value (a String, or an element of a List) starts with '-', or null. */
     @NonCPS
-    static boolean optionLike(Object value) {
-        List values = value instanceof List ? (List) value : [value]
-        return values.any { it instanceof CharSequence && it.toString().startsWith('-') }
+    static String firstOptionLike(Map values, List<String> keys) {
+        return keys.find { String key ->
+            List items = values[key] instanceof List ? (List) values[key] : [values[key]]
+            items.any { it instanceof CharSequence && it.toString().startsWith('-') }
+        }
+    }
+
+    /**
+     * What is wrong with a headers map (header name -> NAME of the variable holding the value), or null. The value is
+     * never quoted: whoever got it wrong may have put the secret itself there.
+     */
+    @NonCPS
+    static String headerProblem(Map<String, String> headers) {
+        if (headers.keySet().any { !(it ==~ /[A-Za-z0-9!#$%&'*+.^_`|~-]+/) }) {
+            return 'headers: a key is not a valid HTTP header name'
+        }
+        String header = headers.keySet().find { !(headers[it] ==~ /[A-Za-z_][A-Za-z0-9_]*/) }
+        return header == null ? null : "headers: the value for ${header} must be the NAME of an environment variable " +
+            'that holds it (e.g. from withCredentials), never the secret itself'
     }
 
     /** What a wrong value is, without the value itself. */

@@ -44,7 +44,7 @@ class Steps implements Serializable {
 
     /** Fails when a value of one of `keys` would read as an option (starts with '-'): it must be an operand. */
     void requireOperands(Map c, List<String> keys) {
-        String key = keys.find { String k -> Params.optionLike(c[k]) }
+        String key = Params.firstOptionLike(c, keys)
         if (key) {
             fail("${key} must not start with '-' (it is an operand, not an option)")
         }
@@ -90,17 +90,12 @@ class Steps implements Serializable {
 
     /**
      * Fails unless every header maps a header name to the NAME of an environment variable: the secret stays in the
-     * environment (withCredentials) and never becomes an argument. The offending value is never quoted.
+     * environment (withCredentials) and never becomes an argument.
      */
     void requireHeaderVariables(Map<String, String> headers) {
-        String badName = headers.keySet().find { !(it ==~ /[A-Za-z0-9!#$%&'*+.^_`|~-]+/) }
-        if (badName != null) {
-            fail('headers: a key is not a valid HTTP header name')
-        }
-        String badVariable = headers.keySet().find { !(headers[it] ==~ /[A-Za-z_][A-Za-z0-9_]*/) }
-        if (badVariable != null) {
-            fail("headers: the value for ${badVariable} must be the NAME of an environment variable that holds it " +
-                '(e.g. from withCredentials), never the secret itself')
+        String problem = Params.headerProblem(headers)
+        if (problem) {
+            fail(problem)
         }
     }
 
@@ -127,7 +122,7 @@ class Steps implements Serializable {
             return configured
         }
         String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
-        String installer = script.libraryResource(INSTALL_RESOURCE).toString()
+        String installer = script.libraryResource(INSTALL_RESOURCE)
         String output = ''
         onNode {
             script.withEnv(['WK_VERSION=' + version]) {
