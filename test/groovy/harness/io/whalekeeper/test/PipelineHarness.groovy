@@ -21,14 +21,23 @@ class PipelineHarness {
     /** The stage being run (set by the declarative stand-ins), recorded with each call. */
     String stage
 
+    /** Environment values a test imposes over a Jenkinsfile's environment { } block (e.g. URLs of local services). */
+    final Map<String, String> overrides = [:]
+
+    /** The agents `nodesByLabel` answers, for the maintenance pipeline. */
+    List<String> agents = ['agent-1', 'agent-2']
+
     final Binding binding = new Binding()
     private final List<List<String>> envStack = []
+    private Closure postBody
+    private Throwable stagesFailure
 
     PipelineHarness() {
         binding.setVariable('env', env)
         binding.setVariable('sh', { Object arg ->
             Map call = arg instanceof Map ? new LinkedHashMap((Map) arg) : [script: arg.toString()]
             call.env = currentEnv()
+            call.buildEnv = new LinkedHashMap(env)
             record('sh', call)
             return shResult(call)
         })
@@ -51,8 +60,71 @@ class PipelineHarness {
             record('libraryResource', path)
             return new File(ROOT, 'resources/' + path).text
         })
+        declarative()
         ['dockerRun', 'dockerBuild', 'withDockerCleanup', 'cleanDockerAgent', 'cleanDockerBuild', 'dockerDiskCheck',
          'verifyDeployment'].each { String name -> binding.setVariable(name, { Object[] args -> step(name, args) }) }
+    }
+
+    /**
+     * Stand-ins for declarative Pipeline and the scripted steps the examples use: stages run in order, a failing
+     * stage stops the others, then post { always { } } runs; `node` and `parallel` run their bodies in sequence.
+     */
+    private void declarative() {
+        binding.setVariable('pipeline', { Closure body ->
+            body()
+            stage = 'post'
+            if (postBody != null) {
+                postBody()
+            }
+            if (stagesFailure != null) {
+                throw stagesFailure
+            }
+        })
+        binding.setVariable('none', 'none')
+        binding.setVariable('any', 'any')
+        binding.setVariable('agent', { Object... args -> record('agent', args.findAll { !(it instanceof Closure) }) })
+        binding.setVariable('options', { Closure body -> record('options', 'options') })
+        binding.setVariable('triggers', { Closure body -> body() })
+        binding.setVariable('cron', { String spec -> record('cron', spec) })
+        binding.setVariable('environment', { Closure body ->
+            Map<String, Object> values = [:]
+            body.resolveStrategy = Closure.DELEGATE_FIRST
+            body.delegate = values
+            body()
+            values.each { String k, Object v -> env[k] = v.toString() }
+            env.putAll(overrides)
+        })
+        binding.setVariable('stages', { Closure body ->
+            try {
+                body()
+            } catch (Throwable failure) {
+                stagesFailure = failure
+            }
+        })
+        binding.setVariable('stage', { String name, Closure body ->
+            stage = name
+            record('stage', name)
+            body()
+        })
+        binding.setVariable('steps', { Closure body -> body() })
+        binding.setVariable('script', { Closure body -> body() })
+        binding.setVariable('post', { Closure body -> postBody = body })
+        binding.setVariable('always', { Closure body -> body() })
+        binding.setVariable('nodesByLabel', { Map args -> record('nodesByLabel', args); agents })
+        binding.setVariable('node', { String label, Closure body ->
+            record('node', label)
+            body()
+        })
+        binding.setVariable('parallel', { Map branches ->
+            record('parallel', branches.keySet().toList())
+            branches.each { String name, Closure body -> body() }
+        })
+    }
+
+    /** Runs a Jenkinsfile of this repository (its @Library line dropped: the library is already loaded here). */
+    void runJenkinsfile(String name) {
+        String text = new File(ROOT, name).text.replaceAll(/(?m)^@Library\(.*\)\s*_\s*$/, '')
+        new GroovyShell(PipelineHarness.classLoader, binding).evaluate(text, name.replace('.', '_'))
     }
 
     /** Each vars/ script compiled once per JVM (compiling is what makes a test slow). */
