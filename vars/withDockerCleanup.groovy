@@ -17,29 +17,17 @@ def call(Map config = [:], Closure body) {
     if (body == null) {
         wk.fail('needs a body: withDockerCleanup { … }')
     }
-    cleanUp(wk, c, [Commands.cleanBuild()], true)
+    wk.cliTolerant(Commands.cleanBuild(), c.failOnError)
     boolean bodyFailed = true
     try {
         Object result = body()
         bodyFailed = false
         return result
     } finally {
-        List<List<String>> after = [Commands.cleanBuild()]
+        // A failed clean-up never replaces the body's own error.
+        wk.cliTolerant(Commands.cleanBuild(), c.failOnError && !bodyFailed)
         if (c.agent) {
-            after << Commands.cleanAgent(c + [images: null, volumes: false, buildCache: false, keepImages: [], dryRun: false])
-        }
-        cleanUp(wk, c, after, !bodyFailed)
-    }
-}
-
-/** Runs each clean; a failure fails the step only with failOnError and when `mayFail` (else it is reported). */
-private void cleanUp(Steps wk, Map c, List<List<String>> commands, boolean mayFail) {
-    for (List<String> argv in commands) {
-        int status = wk.cli(argv)
-        if (status != 0 && c.failOnError && mayFail) {
-            wk.fail("`whalekeeper ${argv.join(' ')}` exited with ${status}")
-        } else if (status != 0) {
-            echo "withDockerCleanup: `whalekeeper ${argv.join(' ')}` exited with ${status}; the build goes on"
+            wk.cliTolerant(Commands.cleanAgent(c + [keepImages: []]), c.failOnError && !bodyFailed)
         }
     }
 }

@@ -95,6 +95,17 @@ class InjectionTest {
     }
 
     @Test
+    void 'control - the replay does notice a script that lets a value execute'() {
+        // given a script that evaluates a value (what the steps must never do)
+        Map call = [script: 'eval "echo $VALUE"', env: [VALUE: "\$(touch ${MARK})".toString()]]
+        // when it replays
+        ShellReplay.run(call, [PATH: '/usr/bin:/bin'], WORK)
+        // then the mark exists: the assertions above would have caught it
+        assert MARK.exists()
+        MARK.delete()
+    }
+
+    @Test
     void 'every text parameter of every step carries every hostile value intact and runs nothing'() {
         int runs = 0
         STEPS.each { String step, Map spec ->

@@ -68,10 +68,11 @@ class WithDockerCleanupTest extends StepTestCase {
         h.shResult = { Map call -> 1 }
         // when / then: reported only
         assert h.step('withDockerCleanup', { 'ok' }) == 'ok'
-        assert h.callsOf('echo')*.args == ['withDockerCleanup: `whalekeeper clean` exited with 1; the build goes on'] * 2
+        assert h.callsOf('echo')*.args ==
+            ['withDockerCleanup: `whalekeeper clean` exited with 1; the build goes on (failOnError: true fails it)'] * 2
         // and with failOnError the sweep before fails the step
         assert errorOf { h.step('withDockerCleanup', [failOnError: true], { 'ok' }) } ==
-            'withDockerCleanup: `whalekeeper clean` exited with 1'
+            'withDockerCleanup: `whalekeeper clean` exited with 1 (see its output above)'
         // but a body error stays the error
         int before = h.shCalls().size()
         h.shResult = { Map call -> h.shCalls().size() == before + 1 ? 0 : 1 }
