@@ -1,0 +1,98 @@
+package io.whalekeeper
+
+import com.cloudbees.groovy.cps.NonCPS
+import groovy.json.JsonOutput
+
+/**
+ * The whalekeeper argv of each step, built from its validated parameters. Pure: the values only ever travel as list
+ * elements (JSON in WK_ARGV), never inside a shell script.
+ */
+class Commands implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    /** dockerRun: `whalekeeper run [docker run options] IMAGE [COMMAND...]`. */
+    @NonCPS
+    static List<String> run(Map c) {
+        return ['run'] + c.args + [c.image] + c.command
+    }
+
+    /** dockerBuild: `whalekeeper build --tag IMAGE:TAG [--file F] [--build-arg K=V...] [options] CONTEXT`. */
+    @NonCPS
+    static List<String> build(Map c, String tag) {
+        List<String> argv = ['build', '--tag', c.image + ':' + tag]
+        if (c.file) {
+            argv += ['--file', c.file]
+        }
+        c.buildArgs.each { String name, String value -> argv += ['--build-arg', name + '=' + value] }
+        return argv + c.args + [c.context]
+    }
+
+    /** withDockerCleanup and cleanDockerBuild: `whalekeeper clean` (this build's objects, by label). */
+    @NonCPS
+    static List<String> cleanBuild() {
+        return ['clean']
+    }
+
+    /** cleanDockerAgent and withDockerCleanup(agent: true): `whalekeeper clean --agent …`. */
+    @NonCPS
+    static List<String> cleanAgent(Map c) {
+        List<String> argv = ['clean', '--agent', '--target', c.target, '--grace', c.grace]
+        if (c.images) {
+            argv += ['--images', c.images]
+        }
+        if (c.volumes) {
+            argv << '--volumes'
+        }
+        if (c.buildCache) {
+            argv << '--build-cache'
+        }
+        c.keepImages.each { String pattern -> argv += ['--keep-image', pattern] }
+        if (c.dryRun) {
+            argv << '--dry-run'
+        }
+        return argv
+    }
+
+    /** dockerDiskCheck: `whalekeeper disk --warn W --fail F [--prometheus FILE]`. */
+    @NonCPS
+    static List<String> disk(Map c) {
+        List<String> argv = ['disk', '--warn', c.warn, '--fail', c.fail]
+        if (c.prometheus) {
+            argv += ['--prometheus', c.prometheus]
+        }
+        return argv
+    }
+
+    /** verifyDeployment: `whalekeeper verify URL... --timeout T --junit FILE [options]`; headers by variable name only. */
+    @NonCPS
+    static List<String> verify(Map c) {
+        List<String> argv = ['verify'] + c.url + ['--timeout', c.timeout, '--junit', c.junit]
+        [expect: '--expect', field: '--field', interval: '--interval', requestTimeout: '--request-timeout', ca: '--ca',
+         stable: '--stable', replicas: '--replicas'].each { String key, String flag ->
+            if (c[key] != null) {
+                argv += [flag, c[key].toString()]
+            }
+        }
+        [allAddresses: '--all-addresses', allowNewer: '--allow-newer', insecure: '--insecure'].each { String key, String flag ->
+            if (c[key]) {
+                argv << flag
+            }
+        }
+        c.headers.each { String name, String variable -> argv += ['--header-env', name + '=' + variable] }
+        return argv
+    }
+
+    /** The JSON array the CLI reads with `--argv-env` (JSON escapes newlines, so the value is one line). */
+    @NonCPS
+    static String json(List<String> argv) {
+        return JsonOutput.toJson(argv)
+    }
+
+    /** The last non-empty line of a script's output: where the install script prints the binary's path. */
+    @NonCPS
+    static String lastLine(String output) {
+        List<String> lines = (output ?: '').readLines().findAll { it.trim() }
+        return lines ? lines[-1].trim() : ''
+    }
+}

@@ -1,0 +1,38 @@
+package io.whalekeeper.test
+
+import org.junit.Test
+
+class CleanDockerAgentTest extends StepTestCase {
+
+    @Test
+    void 'cleans the agent with the default target and grace'() {
+        assert h.step('cleanDockerAgent', [:]) == 0
+        assertCliCall(0, ['clean', '--agent', '--target', '70%', '--grace', '1h'])
+    }
+
+    @Test
+    void 'hands every option on'() {
+        h.step('cleanDockerAgent', [target: '20GB', grace: '0s', images: 'unused', volumes: true, buildCache: true,
+                                    keepImages: ['base:*', 'tools/*'], dryRun: true])
+        assertCliCall(0, ['clean', '--agent', '--target', '20GB', '--grace', '0s', '--images', 'unused', '--volumes',
+                          '--build-cache', '--keep-image', 'base:*', '--keep-image', 'tools/*', '--dry-run'])
+    }
+
+    @Test
+    void 'never fails the build unless failOnError'() {
+        // given a clean that fails
+        h.shResult = { Map call -> 3 }
+        // when / then: reported, status returned
+        assert h.step('cleanDockerAgent', [:]) == 3
+        assert h.callsOf('echo')*.args == ['cleanDockerAgent: `whalekeeper clean` exited with 3; the build goes on (failOnError: true fails it)']
+        assert errorOf { h.step('cleanDockerAgent', [failOnError: true]) } ==
+            'cleanDockerAgent: `whalekeeper clean` exited with 3 (see its output above)'
+    }
+
+    @Test
+    void 'rejects wrong types'() {
+        assert errorOf { h.step('cleanDockerAgent', [keepImages: 'base:*']) } ==
+            'cleanDockerAgent: keepImages must be a List of Strings, not a String'
+        assert errorOf { h.step('cleanDockerAgent', [target: 70]) } == 'cleanDockerAgent: target must be a String, not an Integer'
+    }
+}

@@ -1,0 +1,27 @@
+package io.whalekeeper.test
+
+import org.junit.Test
+
+class DockerDiskCheckTest extends StepTestCase {
+
+    @Test
+    void 'checks with the default thresholds'() {
+        assert h.step('dockerDiskCheck') == 0
+        assertCliCall(0, ['disk', '--warn', '80%', '--fail', '90%'])
+    }
+
+    @Test
+    void 'cleans first when asked, and writes metrics'() {
+        h.step('dockerDiskCheck', [warn: '70%', fail: '95%', clean: true, cleanTarget: '60%', prometheus: '/tmp/m.prom'])
+        assertCliCall(0, ['clean', '--agent', '--target', '60%', '--grace', '1h'])
+        assertCliCall(1, ['disk', '--warn', '70%', '--fail', '95%', '--prometheus', '/tmp/m.prom'])
+    }
+
+    @Test
+    void 'fails above the fail threshold unless returnStatus'() {
+        h.shResult = { Map call -> 1 }
+        assert errorOf { h.step('dockerDiskCheck') } == 'dockerDiskCheck: `whalekeeper disk` exited with 1: 1 = above the ' +
+            'fail threshold, 3 = the engine could not be reached (see its output above)'
+        assert h.step('dockerDiskCheck', [returnStatus: true]) == 1
+    }
+}

@@ -1,0 +1,26 @@
+import io.whalekeeper.Commands
+import io.whalekeeper.Steps
+
+/** Builds an image with `whalekeeper build`, tagged with the build number; returns 'image:tag'. Help: dockerBuild.txt. */
+def call(Map config = [:]) {
+    Steps wk = new Steps(this, 'dockerBuild')
+    Map c = wk.configure(config, [
+        // key   : [type,      default]  what it is
+        image    : ['string!', null],    // the repository to tag, without a tag, e.g. 'base' (required)
+        file     : ['string',  null],    // the Dockerfile, e.g. 'pipelines/Build.Dockerfile' (default: docker's)
+        context  : ['string',  '.'],     // the build context directory
+        args     : ['strings', []],      // more docker build options, e.g. ['--pull']
+        buildArgs: ['map',     [:]],     // build args, e.g. [VERSION: '1.2'] (BUILD_NUMBER is added by whalekeeper)
+        tag      : ['scalar',  null],    // the tag (default: env.BUILD_NUMBER)
+    ])
+    wk.requireOperands(c, ['image', 'context'])
+    if (c.image.contains('@') || c.image.tokenize('/')[-1].contains(':')) {
+        wk.fail('image takes a repository without a tag or digest (the tag is the build number, or tag:)')
+    }
+    String tag = c.tag ?: wk.env('BUILD_NUMBER')
+    if (!tag) {
+        wk.fail('no tag: BUILD_NUMBER is not set, so give tag:')
+    }
+    wk.cliChecked(Commands.build(c, tag), false, 'the status of docker build')
+    return c.image + ':' + tag
+}

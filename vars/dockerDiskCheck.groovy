@@ -1,0 +1,20 @@
+import io.whalekeeper.Commands
+import io.whalekeeper.Steps
+
+/** Checks the agent's Docker disk (`whalekeeper disk`), optionally cleaning first. Help: dockerDiskCheck.txt. */
+def call(Map config = [:]) {
+    Steps wk = new Steps(this, 'dockerDiskCheck')
+    Map c = wk.configure(config, [
+        // key      : [type,      default]  what it is
+        warn        : ['string',  '80%'],   // warn above this use of the engine's filesystem
+        fail        : ['string',  '90%'],   // fail the step above this
+        prometheus  : ['string',  null],    // also write node_exporter textfile metrics to this file
+        clean       : ['boolean', false],   // first run `clean --agent --target <cleanTarget>` (never fails)
+        cleanTarget : ['string',  '70%'],   // with clean: the target of that clean
+        returnStatus: ['boolean', false],   // return the exit status (1 = above fail) instead of failing the step
+    ])
+    if (c.clean) {
+        wk.cliTolerant(Commands.cleanAgent([target: c.cleanTarget, grace: '1h', keepImages: []]), false)
+    }
+    return wk.cliChecked(Commands.disk(c), c.returnStatus, '1 = above the fail threshold, 3 = the engine could not be reached')
+}

@@ -1,0 +1,39 @@
+import io.whalekeeper.Commands
+import io.whalekeeper.Steps
+
+/**
+ * Waits until every replica answers this build (`whalekeeper verify`), records the JUnit report, and fails the
+ * stage when not verified. Help: verifyDeployment.txt.
+ */
+def call(Map config = [:]) {
+    Steps wk = new Steps(this, 'verifyDeployment')
+    Map c = wk.configure(config, [
+        // key        : [type,             default]                    what it is
+        url           : ['string|strings!', null],                     // replica URL(s), e.g. 'https://staging.example.com'
+        expect        : ['scalar',          null],                     // the build to expect (default: BUILD_NUMBER)
+        timeout       : ['string',          '10m'],                    // give up after this
+        interval      : ['string',          null],                     // between rounds (default 2s)
+        requestTimeout: ['string',          null],                     // per request (default 5s)
+        field         : ['string',          null],                     // JSON path of the build (default buildNumber)
+        stable        : ['integer',         null],                     // matching answers in a row per replica (default 2)
+        replicas      : ['integer',         null],                     // at least this many replicas
+        allAddresses  : ['boolean',         false],                    // check every address a host name resolves to
+        allowNewer    : ['boolean',         false],                    // a newer build is not a failure
+        insecure      : ['boolean',         false],                    // do not verify TLS certificates
+        ca            : ['string',          null],                     // CA certificate file for TLS
+        headers       : ['map',             [:]],                      // header name -> NAME of the env var holding its value
+        junit         : ['string',          'whalekeeper-verify.xml'], // the JUnit report, recorded with the junit step
+        returnStatus  : ['boolean',         false],                    // return the exit status instead of failing the stage
+    ])
+    wk.requireOperands(c, ['url'])
+    wk.requireHeaderVariables(c.headers)
+    int status = wk.cli(Commands.verify(c))
+    wk.onNode {
+        junit(testResults: c.junit, allowEmptyResults: true)
+    }
+    if (status != 0 && !c.returnStatus) {
+        wk.fail("not verified: `whalekeeper verify` exited with ${status} " +
+            '(1 = a replica answered another build, 3 = a replica never answered readably, 2 = usage)')
+    }
+    return status
+}
