@@ -3,6 +3,7 @@ import type { WhalekeeperEvent } from '../core/events.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import type { Style } from './style.js';
+import { renderVerifyHuman } from './verify.js';
 
 /** A rendered line and the stream it belongs on. */
 export interface Line {
@@ -24,6 +25,11 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undef
       };
     case 'abort-done':
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
+    case 'verify-start':
+    case 'verify-change':
+    case 'verify-replicas':
+    case 'verify-report':
+      return renderVerifyHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':
