@@ -1,0 +1,23 @@
+// Name resolution for `verify --all-addresses`: every A and AAAA address of a host, asked again each round.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { PinnedAddress } from './http.js';
+
+/** Resolves a host name to all its addresses (getaddrinfo, as curl: /etc/hosts and DNS). */
+export interface Resolver {
+  resolveAll(hostname: string): Promise<PinnedAddress[]>;
+}
+
+/** The system resolver. An IP literal resolves to itself. */
+export function createResolver(): Resolver {
+  return {
+    async resolveAll(hostname) {
+      const bare = hostname.replace(/^\[|\]$/g, '');
+      const literal = isIP(bare);
+      if (literal !== 0) return [{ address: bare, family: literal as 4 | 6 }];
+      const found = await lookup(bare, { all: true, verbatim: true });
+      const unique = new Map(found.map((a) => [a.address, { address: a.address, family: a.family === 6 ? 6 : 4 } as PinnedAddress]));
+      return [...unique.values()];
+    },
+  };
+}
