@@ -3,7 +3,8 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import got, { type Agents } from 'got';
-import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Env } from '../core/engine-target.js';
 import type { HttpAnswer } from '../core/verify-attempt.js';
 import type { VerifyHeader } from '../core/verify-settings.js';
@@ -46,7 +47,8 @@ export function createHttp(options: HttpOptions): Http {
     if (proxy === undefined) return direct;
     let agents = viaProxy.get(proxy);
     if (agents === undefined) {
-      agents = { http: new HttpProxyAgent({ proxy, keepAlive: false }), https: new HttpsProxyAgent({ proxy, keepAlive: false }) };
+      // As curl: an http URL goes to the proxy as an absolute-form GET, an https URL through a CONNECT tunnel.
+      agents = { http: new HttpProxyAgent(proxy, { keepAlive: false }), https: new HttpsProxyAgent(proxy, { keepAlive: false }) };
       viaProxy.set(proxy, agents);
     }
     return agents;

@@ -24,23 +24,25 @@ export const verifyDefinition: CommandDefinition = {
 
 function rawOptions(argv: Readonly<Record<string, unknown>>): VerifyRawOptions {
   const strings = (v: unknown): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).map(String));
-  const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
-  const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
+  // A flag given twice takes its last value, as most CLIs do (yargs collects repeats into an array).
+  const last = (v: unknown): unknown => (Array.isArray(v) ? v[v.length - 1] : v);
+  const str = (v: unknown): string | undefined => (last(v) === undefined ? undefined : String(last(v)));
+  const num = (v: unknown): number | undefined => (last(v) === undefined ? undefined : Number(last(v)));
   return {
     urls: strings(argv.urls) ?? [],
     expect: str(argv.expect),
     field: str(argv.field),
-    allAddresses: argv['all-addresses'] === true,
+    allAddresses: last(argv['all-addresses']) === true,
     replicas: num(argv.replicas),
     stable: num(argv.stable),
     timeout: str(argv.timeout),
     interval: str(argv.interval),
     requestTimeout: str(argv['request-timeout']),
-    allowNewer: argv['allow-newer'] === true,
+    allowNewer: last(argv['allow-newer']) === true,
     header: strings(argv.header),
     headerEnv: strings(argv['header-env']),
     ca: str(argv.ca),
-    insecure: argv.insecure === true,
+    insecure: last(argv.insecure) === true,
     junit: str(argv.junit),
   };
 }
