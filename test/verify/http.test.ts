@@ -199,6 +199,12 @@ describe('whalekeeper verify over HTTP', () => {
     expect(proxy.requests).toHaveLength(2);
   });
 
+  it('--help teaches the options and lists the exit codes', async () => {
+    const help = await whalekeeper(['verify', '--help'], env);
+    expect(help.exitCode).toBe(0);
+    for (const text of ['--expect', '--all-addresses', '--header-env', '--junit', 'Exit codes:', 'never gave a readable build']) expect(help.stdout).toContain(text);
+  });
+
   it('usage errors exit 2: no --expect and no BUILD_NUMBER, a bad duration', async () => {
     const noBuild = await whalekeeper(['verify', 'http://127.0.0.1:1'], env);
     expect(noBuild.exitCode).toBe(2);
