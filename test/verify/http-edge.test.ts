@@ -19,7 +19,7 @@ let cert: string;
 let key: string;
 let tls: Server;
 let tlsPort: number;
-const servernames: (string | false)[] = [];
+const servernames: (string | false | null)[] = [];
 
 beforeAll(async () => {
   // A self-signed certificate for replicas.test and 127.0.0.1, made for this run.
