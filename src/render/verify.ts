@@ -2,10 +2,15 @@
 import type { VerifyEvent } from '../core/verify-events.js';
 import type { VerifyReport } from '../core/verify-report.js';
 import { escapeControl } from '../core/mask.js';
-import type { Line } from './human.js';
 import type { Style } from './style.js';
 
 const PREFIX = 'whalekeeper: ';
+
+/** A rendered line (the shape of human.ts's Line, restated so that human.ts can import this module without a cycle). */
+interface Line {
+  readonly stream: 'out' | 'err';
+  readonly text: string;
+}
 
 const OUTCOME_TEXT: Readonly<Record<string, string>> = {
   unreachable: 'unreachable',
