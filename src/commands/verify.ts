@@ -87,23 +87,28 @@ async function writeReports(report: VerifyReport, deps: VerifyDeps): Promise<voi
 async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signal: AbortSignal): Promise<{ replicas: Map<string, Replica>; timedOut: boolean }> {
   const { settings, clock, output } = deps;
   const deadline = start + settings.timeoutMs;
+  // Nothing runs past this: the last round starts by the deadline and every wait in it is cut to fit.
+  const hardStop = deadline + settings.requestTimeoutMs;
+  const budget = (): number => Math.min(settings.requestTimeoutMs, hardStop - clock.now());
   const replicas = new Map<string, Replica>();
   if (!settings.allAddresses) for (const u of settings.urls) replicas.set(u.display, { url: u.url, pinned: undefined, state: newReplica(u.display) });
   let announced = false;
   for (;;) {
-    const dnsFailures = settings.allAddresses ? await refreshAddresses(deps, replicas, announced) : new Map<string, string>();
+    const dnsFailures = settings.allAddresses ? await refreshAddresses(deps, replicas, announced, budget()) : new Map<string, string>();
     if (!announced) {
       output.emit({ type: 'verify-start', replicas: [...replicas.keys()], expect: settings.expect, timeoutMs: settings.timeoutMs, stable: settings.stable });
       announced = true;
     }
     const due = [...replicas.values()].filter((r) => r.state.present && r.state.status === 'pending');
+    const timeoutMs = budget();
+    if (timeoutMs <= 0) return { replicas, timedOut: true };
     // Every replica of a round at once; the round lasts as long as its slowest answer (at most one request timeout).
     await Promise.all(
       due.map(async (replica) => {
         const failure = dnsFailures.get(replica.state.id);
         const answer = failure !== undefined
           ? { kind: 'failure' as const, code: 'ENOTFOUND', message: failure }
-          : await deps.http.getDiagnostics(replica.url, replica.pinned, signal);
+          : await deps.http.getDiagnostics(replica.url, replica.pinned, timeoutMs, signal);
         if (signal.aborted) return;
         const attempt = classifyAttempt(answer, settings.expect, settings.field);
         const before = replica.state;
@@ -133,7 +138,7 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
 }
 
 /** --all-addresses: resolves each URL's host again; new addresses become replicas, missing ones are marked gone. */
-async function refreshAddresses(deps: VerifyDeps, replicas: Map<string, Replica>, announce: boolean): Promise<Map<string, string>> {
+async function refreshAddresses(deps: VerifyDeps, replicas: Map<string, Replica>, announce: boolean, timeoutMs: number): Promise<Map<string, string>> {
   const failures = new Map<string, string>();
   const seen = new Set<string>();
   const added: string[] = [];
@@ -142,7 +147,7 @@ async function refreshAddresses(deps: VerifyDeps, replicas: Map<string, Replica>
     const host = new URL(u.url).hostname;
     let addresses: PinnedAddress[];
     try {
-      addresses = await deps.resolver.resolveAll(host);
+      addresses = await deps.resolver.resolveAll(host, timeoutMs);
       if (addresses.length === 0) throw new Error(`no address for ${host}`);
     } catch (error) {
       // The name itself stands in as a replica while it does not resolve; its address replicas keep their state.

@@ -18,14 +18,13 @@ export interface PinnedAddress {
 
 /** What `verify` asks of HTTP. */
 export interface Http {
-  /** GETs `url` (at `pinned` if given) and reports the answer or the transport failure; never rejects. */
-  getDiagnostics(url: string, pinned: PinnedAddress | undefined, signal: AbortSignal): Promise<HttpAnswer>;
+  /** GETs `url` (at `pinned` if given) within `timeoutMs`, connecting included; reports the answer or the failure, never rejects. */
+  getDiagnostics(url: string, pinned: PinnedAddress | undefined, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer>;
 }
 
-/** How requests are made: the headers (secret values), timeouts and TLS trust. */
+/** How requests are made: the headers (secret values) and TLS trust. */
 export interface HttpOptions {
   readonly headers: readonly VerifyHeader[];
-  readonly requestTimeoutMs: number;
   /** PEM text of --ca, trusted instead of the system's CAs. */
   readonly ca: string | undefined;
   readonly insecure: boolean;
@@ -57,13 +56,13 @@ export function createHttp(options: HttpOptions): Http {
   for (const header of options.headers) headers[header.name.toLowerCase()] = header.value;
 
   return {
-    async getDiagnostics(url, pinned, signal) {
+    async getDiagnostics(url, pinned, timeoutMs, signal) {
       const target = new URL(url);
       try {
         const response = await got(target, {
           headers,
           agent: agentsFor(target, pinned),
-          timeout: { request: options.requestTimeoutMs },
+          timeout: { request: Math.max(1, Math.round(timeoutMs)) },
           retry: { limit: 0 },
           throwHttpErrors: false,
           followRedirect: true,

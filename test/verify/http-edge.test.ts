@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { createHttp, type HttpOptions } from '../../src/edge/http.js';
 import { answerBuild, startReplica } from '../helpers/http-replica.js';
 
-const options: HttpOptions = { headers: [], requestTimeoutMs: 3000, ca: undefined, insecure: false, env: {}, userAgent: 'test' };
+const options: HttpOptions = { headers: [], ca: undefined, insecure: false, env: {}, userAgent: 'test' };
 const never = new AbortController().signal;
 const LOOPBACK = { address: '127.0.0.1', family: 4 } as const;
 
@@ -49,24 +49,24 @@ describe('Http.getDiagnostics', () => {
   it('a pinned address is connected to while Host stays the URL\'s (--all-addresses)', async () => {
     const server = await startReplica((_n, _req, res) => answerBuild(res, 209));
     onTestFinished(() => server.close());
-    const answer = await createHttp(options).getDiagnostics(`http://replicas.test:${server.port}/diagnostics`, LOOPBACK, never);
+    const answer = await createHttp(options).getDiagnostics(`http://replicas.test:${server.port}/diagnostics`, LOOPBACK, 3000, never);
     expect(answer).toMatchObject({ kind: 'response', status: 200 });
     expect(server.requests[0]!.headers.host).toBe(`replicas.test:${server.port}`);
   });
 
   it('verifies TLS by default: a self-signed certificate is unreachable', async () => {
-    const answer = await createHttp(options).getDiagnostics(`https://127.0.0.1:${tlsPort}/diagnostics`, undefined, never);
+    const answer = await createHttp(options).getDiagnostics(`https://127.0.0.1:${tlsPort}/diagnostics`, undefined, 3000, never);
     expect(answer).toMatchObject({ kind: 'failure', code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
   });
 
   it('--ca trusts the given CA; a pinned address keeps the TLS server name', async () => {
-    const answer = await createHttp({ ...options, ca: cert }).getDiagnostics(`https://replicas.test:${tlsPort}/diagnostics`, LOOPBACK, never);
+    const answer = await createHttp({ ...options, ca: cert }).getDiagnostics(`https://replicas.test:${tlsPort}/diagnostics`, LOOPBACK, 3000, never);
     expect(answer).toMatchObject({ kind: 'response', status: 200 });
     expect(servernames.at(-1)).toBe('replicas.test');
   });
 
   it('--insecure accepts any certificate, only when asked', async () => {
-    const answer = await createHttp({ ...options, insecure: true }).getDiagnostics(`https://127.0.0.1:${tlsPort}/diagnostics`, undefined, never);
+    const answer = await createHttp({ ...options, insecure: true }).getDiagnostics(`https://127.0.0.1:${tlsPort}/diagnostics`, undefined, 3000, never);
     expect(answer).toMatchObject({ kind: 'response', status: 200 });
   });
 
@@ -78,7 +78,7 @@ describe('Http.getDiagnostics', () => {
     });
     onTestFinished(() => Promise.all([other.close(), first.close()]).then(() => undefined));
     const http = createHttp({ ...options, headers: [{ name: 'X-Token', value: 'secret' }] });
-    const answer = await http.getDiagnostics(`${first.url}/diagnostics`, undefined, never);
+    const answer = await http.getDiagnostics(`${first.url}/diagnostics`, undefined, 3000, never);
     expect(answer).toMatchObject({ kind: 'response', status: 200 });
     expect(first.requests[0]!.headers['x-token']).toBe('secret');
     expect(other.requests[0]!.headers['x-token']).toBeUndefined();

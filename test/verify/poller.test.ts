@@ -26,6 +26,7 @@ interface Harness {
   files: Map<string, string>;
   calls: { url: string; pinned: PinnedAddress | undefined; at: number }[];
   clock: ReturnType<typeof virtualClock>;
+  timeouts: number[];
   abort?: (signal: NodeJS.Signals) => void;
 }
 
@@ -33,9 +34,9 @@ interface Harness {
 async function runVerify(
   raw: Partial<VerifyRawOptions> & { urls: string[] },
   answer: (url: string, n: number, pinned: PinnedAddress | undefined, h: Harness) => HttpAnswer,
-  extra: { latencyMs?: number; resolve?: (host: string, round: number) => PinnedAddress[] } = {},
+  extra: { latencyMs?: number; dnsMs?: number; resolve?: (host: string, round: number) => PinnedAddress[] } = {},
 ): Promise<{ code: number; report: VerifyReport; h: Harness }> {
-  const h: Harness = { events: [], files: new Map(), calls: [], clock: virtualClock() };
+  const h: Harness = { events: [], files: new Map(), calls: [], clock: virtualClock(), timeouts: [] };
   const counts = new Map<string, number>();
   let rounds = 0;
   const output: Output = { emit: (e) => void h.events.push(e), addSecret: () => {} };
@@ -44,18 +45,24 @@ async function runVerify(
     output,
     clock: h.clock,
     http: {
-      getDiagnostics: async (url, pinned) => {
+      getDiagnostics: async (url, pinned, timeoutMs) => {
         const key = `${url}|${pinned?.address ?? ''}`;
         const n = (counts.get(key) ?? 0) + 1;
         counts.set(key, n);
         const start = h.clock.now();
         h.calls.push({ url, pinned, at: start });
         await Promise.resolve();
-        h.clock.set(start + (extra.latencyMs ?? 0));
+        h.timeouts.push(timeoutMs);
+        h.clock.set(start + Math.min(extra.latencyMs ?? 0, timeoutMs));
         return answer(url, n, pinned, h);
       },
     },
-    resolver: { resolveAll: async (host) => extra.resolve!(host, rounds++) },
+    resolver: {
+      resolveAll: async (host, timeoutMs) => {
+        h.clock.set(h.clock.now() + Math.min(extra.dnsMs ?? 0, timeoutMs));
+        return extra.resolve!(host, rounds++);
+      },
+    },
     writeFile: async (path, text) => void h.files.set(path, text),
     onAbort: (handler) => {
       h.abort = handler;
@@ -93,6 +100,15 @@ describe('verify poller (virtual time)', () => {
     const { h } = await runVerify({ urls: ['http://a.test'], interval: '300ms' }, () => refused);
     expect(h.calls.map((c) => c.at)).toEqual([0, 300, 600, 900, 1000]);
     expect(h.clock.now()).toBe(1000);
+  });
+
+  it('slow DNS and slow answers together still end within one request timeout of the deadline', async () => {
+    const resolve = () => [{ address: '10.0.0.1', family: 4 as const }];
+    const { code, h } = await runVerify({ urls: ['http://svc.test'], allAddresses: true, timeout: '1s', interval: '500ms' }, () => refused, { latencyMs: 300, dnsMs: 250, resolve });
+    expect(code).toBe(3);
+    expect(h.clock.now()).toBeLessThanOrEqual(1000 + 300);
+    // the request after DNS at the last round only gets what is left of the budget
+    expect(Math.min(...h.timeouts)).toBeLessThan(300);
   });
 
   it('a newer build ends the verification at once, the others left as they were', async () => {

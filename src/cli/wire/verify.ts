@@ -26,7 +26,6 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     output: ctx.output,
     http: createHttp({
       headers: settings.headers,
-      requestTimeoutMs: settings.requestTimeoutMs,
       ca,
       insecure: settings.insecure,
       env: ctx.env,
