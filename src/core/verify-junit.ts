@@ -36,7 +36,9 @@ export function renderJunit(report: VerifyReport): string {
     `<testsuite name="whalekeeper verify" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}">`,
   ];
   for (const replica of cases) {
-    lines.push(`  <testcase classname="whalekeeper.verify" name="${xmlEscape(replica.replica)}" time="${seconds}">`);
+    // A testcase's time runs from the start to its last attempt (when it was verified, or gave up).
+    const last = replica.timeline.at(-1)?.atMs ?? 0;
+    lines.push(`  <testcase classname="whalekeeper.verify" name="${xmlEscape(replica.replica)}" time="${(last / 1000).toFixed(3)}">`);
     const message = xmlEscape(failureMessage(replica, report.expect));
     if (replica.status === 'wrong') lines.push(`    <failure message="${message}" type="wrong-build">${message}</failure>`);
     else if (replica.status !== 'verified') lines.push(`    <error message="${message}" type="${replica.lastOutcome ?? 'no-answer'}">${message}</error>`);

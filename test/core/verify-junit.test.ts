@@ -48,6 +48,8 @@ describe('JUnit', () => {
     const suite = parsed.testsuite;
     expect(suite).toMatchObject({ tests: '3', failures: '1', errors: '1' });
     expect(suite.testcase[0].name).toBe('http://a/<x>');
+    expect(suite.testcase[0].time).toBe('0.005');
+    expect(suite.time).toBe('1.500');
     expect(suite.testcase[0]['system-out']).toBe('+0.005s match 209: build 209 & <ok>');
     expect(suite.testcase[1].failure.message).toBe('expected 209, last saw 208');
     expect(suite.testcase[2].error.type).toBe('unreachable');
