@@ -21,6 +21,8 @@ export interface VerifyDeps {
   readonly writeFile: (path: string, text: string) => Promise<void>;
   readonly onAbort: (handler: (signal: NodeJS.Signals) => void) => () => void;
   readonly signalNumber: (signal: string) => number;
+  /** Draw a live table (stderr is a TTY and output is for people) instead of a line per change. */
+  readonly live: boolean;
 }
 
 /** One replica being polled: where to send the request and what is known. */
@@ -93,6 +95,7 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
   const replicas = new Map<string, Replica>();
   if (!settings.allAddresses) for (const u of settings.urls) replicas.set(u.display, { url: u.url, pinned: undefined, state: newReplica(u.display) });
   let announced = false;
+  let drawn = 0;
   for (;;) {
     const dnsFailures = settings.allAddresses ? await refreshAddresses(deps, replicas, announced, budget()) : new Map<string, string>();
     if (!announced) {
@@ -101,6 +104,7 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
     }
     const due = [...replicas.values()].filter((r) => r.state.present && r.state.status === 'pending');
     const timeoutMs = budget();
+    let changed = false;
     if (timeoutMs <= 0) return { replicas, timedOut: true };
     // Every replica of a round at once; the round lasts as long as its slowest answer (at most one request timeout).
     await Promise.all(
@@ -114,6 +118,8 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
         const before = replica.state;
         replica.state = observe(before, attempt, Math.round(clock.now() - start), policy);
         if (replica.state.status !== before.status || attempt.outcome !== before.lastOutcome) {
+          changed = true;
+          if (deps.live) return;
           output.emit({
             type: 'verify-change',
             replica: replica.state.id,
@@ -127,6 +133,7 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
         }
       }),
     );
+    if (deps.live && changed) drawn = drawLive(output, replicas, drawn);
     if (signal.aborted) return { replicas, timedOut: false };
     if (isSettled([...replicas.values()].map((r) => r.state), policy)) return { replicas, timedOut: false };
     const now = clock.now();
@@ -135,6 +142,15 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
     await clock.sleep(Math.min(settings.intervalMs, deadline - now), signal);
     if (signal.aborted) return { replicas, timedOut: false };
   }
+}
+
+/** Draws the live table over the previous one; returns how many lines it took. */
+function drawLive(output: Output, replicas: Map<string, Replica>, previous: number): number {
+  const rows = [...replicas.values()]
+    .filter((r) => r.state.present)
+    .map(({ state: s }) => ({ replica: s.id, status: s.status, build: s.lastBuild, outcome: s.lastOutcome, streak: s.streak, attempts: s.attempts }));
+  output.emit({ type: 'verify-live', rows, redraw: previous });
+  return rows.length + 1;
 }
 
 /** --all-addresses: resolves each URL's host again; new addresses become replicas, missing ones are marked gone. */
@@ -173,6 +189,6 @@ async function refreshAddresses(deps: VerifyDeps, replicas: Map<string, Replica>
     if (replica.state.present && !present && !resolvedUrls.has(id)) gone.push(id);
     replica.state = withPresence(replica.state, present);
   }
-  if (announce && (added.length > 0 || gone.length > 0)) deps.output.emit({ type: 'verify-replicas', added, gone });
+  if (announce && !deps.live && (added.length > 0 || gone.length > 0)) deps.output.emit({ type: 'verify-replicas', added, gone });
   return failures;
 }

@@ -3,6 +3,16 @@ import type { AttemptOutcome } from './verify-attempt.js';
 import type { VerifyReport } from './verify-report.js';
 import type { ReplicaStatus } from './verify-state.js';
 
+/** One replica's line in the live table. */
+export interface LiveRow {
+  readonly replica: string;
+  readonly status: ReplicaStatus;
+  readonly build: string | undefined;
+  readonly outcome: AttemptOutcome | undefined;
+  readonly streak: number;
+  readonly attempts: number;
+}
+
 /** Everything `verify` reports while it runs and when it ends. */
 export type VerifyEvent =
   /** Verification starts: the replicas known so far and the build expected. */
@@ -18,6 +28,11 @@ export type VerifyEvent =
       readonly stable: number;
       readonly attempts: number;
     }
+  /**
+   * On a TTY instead of the change lines: the whole table after a round that changed something, drawn over the
+   * previous one (`redraw` lines up).
+   */
+  | { readonly type: 'verify-live'; readonly rows: readonly LiveRow[]; readonly redraw: number }
   /** --all-addresses: DNS listed new addresses or stopped listing some. */
   | { readonly type: 'verify-replicas'; readonly added: readonly string[]; readonly gone: readonly string[] }
   /** The final report: the table (human) or the one JSON document (--json), on stdout. */

@@ -27,6 +27,7 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undef
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
     case 'verify-start':
     case 'verify-change':
+    case 'verify-live':
     case 'verify-replicas':
     case 'verify-report':
       return renderVerifyHuman(event, style);

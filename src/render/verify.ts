@@ -1,5 +1,5 @@
 // `verify`'s events → lines: one per replica state change on stderr, the final table (or JSON document) on stdout.
-import type { VerifyEvent } from '../core/verify-events.js';
+import type { LiveRow, VerifyEvent } from '../core/verify-events.js';
 import type { VerifyReport } from '../core/verify-report.js';
 import { escapeControl } from '../core/mask.js';
 import type { Style } from './style.js';
@@ -40,6 +40,8 @@ export function renderVerifyHuman(event: VerifyEvent, style: Style): Line | unde
         text: `${PREFIX}[${escapeControl(event.replica)}] ${status}: ${OUTCOME_TEXT[event.outcome]}${progress}, ${escapeControl(event.detail)} (attempt ${event.attempts})`,
       };
     }
+    case 'verify-live':
+      return { stream: 'err', text: renderLive(event.rows, event.redraw, style) };
     case 'verify-replicas': {
       const parts = [
         ...(event.added.length ? [`new address(es) ${event.added.map((a) => style.code(a)).join(', ')}`] : []),
@@ -71,6 +73,24 @@ export function renderTable(report: VerifyReport, style: Style): string {
   const format = (row: readonly string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
   const verdict = report.exitCode === 0 ? style.ok(report.summary) : style.error(report.summary);
   return [format(header), ...rows.map(format), '', verdict].join('\n');
+}
+
+/** The live table, preceded by the escape codes that move up over the previous one and clear it. */
+export function renderLive(rows: readonly LiveRow[], redraw: number, style: Style): string {
+  const cells = rows.map((r) => [
+    escapeControl(r.replica),
+    r.status === 'verified' ? style.ok(r.status) : r.status === 'pending' ? r.status : style.error(r.status),
+    r.build ?? '-',
+    r.outcome === undefined ? '-' : OUTCOME_TEXT[r.outcome]!,
+    String(r.streak),
+    String(r.attempts),
+  ]);
+  const header = ['REPLICA', 'STATE', 'BUILD', 'LAST OUTCOME', 'IN A ROW', 'ATTEMPTS'];
+  const visible = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => visible(row[i]!))));
+  const format = (row: readonly string[]): string => row.map((cell, i) => cell + ' '.repeat(widths[i]! - visible(cell))).join('  ').trimEnd();
+  const up = redraw > 0 ? `\u001b[${redraw}A\u001b[J` : '';
+  return up + [format(header), ...cells.map(format)].join('\n');
 }
 
 function formatMs(ms: number): string {

@@ -34,7 +34,7 @@ interface Harness {
 async function runVerify(
   raw: Partial<VerifyRawOptions> & { urls: string[] },
   answer: (url: string, n: number, pinned: PinnedAddress | undefined, h: Harness) => HttpAnswer,
-  extra: { latencyMs?: number; dnsMs?: number; resolve?: (host: string, round: number) => PinnedAddress[] } = {},
+  extra: { latencyMs?: number; dnsMs?: number; live?: boolean; resolve?: (host: string, round: number) => PinnedAddress[] } = {},
 ): Promise<{ code: number; report: VerifyReport; h: Harness }> {
   const h: Harness = { events: [], files: new Map(), calls: [], clock: virtualClock(), timeouts: [] };
   const counts = new Map<string, number>();
@@ -69,6 +69,7 @@ async function runVerify(
       return () => {};
     },
     signalNumber: (s) => (s === 'SIGINT' ? 2 : 15),
+    live: extra.live === true,
   };
   const code = await verify(deps);
   const reportEvent = h.events.find((e) => e.type === 'verify-report');
@@ -173,5 +174,16 @@ describe('verify poller (virtual time)', () => {
     });
     expect(code).toBe(3);
     expect(report.replicas[0]).toMatchObject({ replica: 'http://svc.test/diagnostics', lastOutcome: 'unreachable', lastError: 'cannot resolve svc.test: ENOTFOUND' });
+  });
+});
+
+describe('verify poller on a TTY', () => {
+  it('draws the live table after each round that changed something, instead of change lines', async () => {
+    const { h } = await runVerify({ urls: ['http://a.test', 'http://b.test'] }, (url, n) => (url === A || n > 1 ? json(209) : refused), { live: true });
+    const live = h.events.filter((e) => e.type === 'verify-live');
+    expect(h.events.some((e) => e.type === 'verify-change')).toBe(false);
+    expect(live.map((e) => e.type === 'verify-live' && e.redraw)).toEqual([0, 3, 3]);
+    const last = live.at(-1);
+    expect(last?.type === 'verify-live' && last.rows.map((r) => r.status)).toEqual(['verified', 'verified']);
   });
 });

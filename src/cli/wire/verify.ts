@@ -36,5 +36,6 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     writeFile: (path, text) => writeFile(path, text, 'utf8'),
     onAbort,
     signalNumber,
+    live: ctx.streams.err.isTTY === true && !ctx.settings.json,
   });
 }
