@@ -2,7 +2,8 @@
 import { execa } from 'execa';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
@@ -82,5 +83,39 @@ describe('Http.getDiagnostics', () => {
     expect(answer).toMatchObject({ kind: 'response', status: 200 });
     expect(first.requests[0]!.headers['x-token']).toBe('secret');
     expect(other.requests[0]!.headers['x-token']).toBeUndefined();
+  });
+
+  it('https through HTTPS_PROXY goes by CONNECT, with --ca still verifying the replica', async () => {
+    const tunnels: string[] = [];
+    const sockets: { destroy(): void }[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (req, client, head) => {
+      tunnels.push(req.url ?? '');
+      // the tunnel leads to the TLS replica whatever name was asked for
+      const upstream = connect(tlsPort, '127.0.0.1', () => {
+        sockets.push(upstream, client);
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => {
+      // tunnelled sockets are detached from the server: closeAllConnections does not see them
+      for (const socket of sockets) socket.destroy();
+      proxy.closeAllConnections();
+      proxy.close(() => resolve());
+    }));
+    const env = { HTTPS_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
+    const answer = await createHttp({ ...options, ca: cert, env }).getDiagnostics('https://replicas.test/diagnostics', undefined, 3000, never);
+    expect(answer).toMatchObject({ kind: 'response', status: 200 });
+    expect(tunnels).toEqual(['replicas.test:443']);
+    expect(servernames.at(-1)).toBe('replicas.test');
+    // without the CA, the tunnel does not lower the bar: the certificate is still refused
+    const refused = await createHttp({ ...options, env }).getDiagnostics('https://replicas.test/diagnostics', undefined, 3000, never);
+    expect(refused).toMatchObject({ kind: 'failure' });
   });
 });
