@@ -3,8 +3,6 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import got, { type Agents } from 'got';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { Env } from '../core/engine-target.js';
 import type { HttpAnswer } from '../core/verify-attempt.js';
 import type { VerifyHeader } from '../core/verify-settings.js';
@@ -39,15 +37,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Creates the got-based Http. Agents never keep a connection alive: a load balancer routes per connection. */
 export function createHttp(options: HttpOptions): Http {
   const direct: Agents = { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) };
-  const viaProxy = new Map<string, Agents>();
-  const agentsFor = (url: URL, pinned: PinnedAddress | undefined): Agents => {
+  const viaProxy = new Map<string, Promise<Agents>>();
+  const agentsFor = async (url: URL, pinned: PinnedAddress | undefined): Promise<Agents> => {
     // A pinned address must be reached itself, so it never goes through a proxy.
     const proxy = pinned === undefined ? proxyFor(url, options.env) : undefined;
     if (proxy === undefined) return direct;
     let agents = viaProxy.get(proxy);
     if (agents === undefined) {
-      // As curl: an http URL goes to the proxy as an absolute-form GET, an https URL through a CONNECT tunnel.
-      agents = { http: new HttpProxyAgent(proxy, { keepAlive: false }), https: new HttpsProxyAgent(proxy, { keepAlive: false }) };
+      agents = proxyAgents(proxy);
       viaProxy.set(proxy, agents);
     }
     return agents;
@@ -61,7 +58,7 @@ export function createHttp(options: HttpOptions): Http {
       try {
         const response = await got(target, {
           headers,
-          agent: agentsFor(target, pinned),
+          agent: await agentsFor(target, pinned),
           timeout: { request: Math.max(1, Math.round(timeoutMs)) },
           retry: { limit: 0 },
           throwHttpErrors: false,
@@ -84,6 +81,13 @@ export function createHttp(options: HttpOptions): Http {
       }
     },
   };
+}
+
+/** Proxy agents, loaded only when a proxy is configured (they cost start-up time). As curl: an http URL goes to the
+ * proxy as an absolute-form GET, an https URL through a CONNECT tunnel (TLS to the replica still verified). */
+async function proxyAgents(proxy: string): Promise<Agents> {
+  const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]);
+  return { http: new HttpProxyAgent(proxy, { keepAlive: false }), https: new HttpsProxyAgent(proxy, { keepAlive: false }) };
 }
 
 /** A lookup that answers the pinned address whatever the name, so Host and the TLS server name stay the URL's. */
