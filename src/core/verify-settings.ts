@@ -139,12 +139,17 @@ export function parseVerifySettings(raw: VerifyRawOptions, env: Env): VerifySett
   const requestTimeoutMs = parseDuration(raw.requestTimeout ?? '5s', '--request-timeout');
   if (requestTimeoutMs === 0) throw new UsageError('--request-timeout must be more than 0');
   if (raw.insecure && raw.ca !== undefined) throw new UsageError('--insecure and --ca exclude each other: --ca verifies with that CA');
+  const minReplicas = positiveInteger(raw.replicas, 1, '--replicas', 1);
+  // Without --all-addresses each URL is one replica: more could never be found.
+  if (raw.allAddresses !== true && minReplicas > urls.length) {
+    throw new UsageError(`--replicas ${minReplicas} asks for more replicas than the ${urls.length} URL(s) given; use --all-addresses to count a name's addresses`);
+  }
   return {
     urls,
     expect: expect.trim(),
     field,
     allAddresses: raw.allAddresses === true,
-    minReplicas: positiveInteger(raw.replicas, 1, '--replicas', 1),
+    minReplicas,
     stable: positiveInteger(raw.stable, 2, '--stable', 1),
     timeoutMs,
     intervalMs,

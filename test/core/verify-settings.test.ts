@@ -119,6 +119,7 @@ describe('parseVerifySettings', () => {
     [{ requestTimeout: '0s' }, /--request-timeout/],
     [{ insecure: true, ca: '/x.pem' }, /--insecure and --ca/],
     [{ urls: [] }, /at least one URL/],
+    [{ replicas: 2 }, /--replicas 2 asks for more replicas than the 1 URL/],
   ])('refuses %j', (override, message) => {
     expect(() => parseVerifySettings({ urls: ['http://h'], expect: 1, ...override }, {})).toThrow(message);
   });
