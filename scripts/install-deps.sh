@@ -2,9 +2,10 @@
 # Installs everything whalekeeper's demo and tests need on a fresh Debian machine (as root), then the npm packages.
 #   Debian: docker.io (dockerd for the private engine), busybox-static (test images FROM scratch),
 #   groovy + default-jre-headless + junit4 + libcodenarc-groovy-java (the Jenkins library's tests and lint),
-#   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl.
+#   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl,
+#   openssl (a throwaway TLS certificate for the verify tests).
 set -euo pipefail
-packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl e2fsprogs util-linux)
+packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -3,6 +3,7 @@
 import type { AuditEvent } from './audit-events.js';
 import type { BuildEvent } from './build-events.js';
 import type { ShimEvent } from './shim-events.js';
+import type { VerifyEvent } from './verify-events.js';
 
 /** Events of `whalekeeper run`. */
 export type RunEvent =
@@ -27,7 +28,7 @@ export type CommonEvent =
     };
 
 /** Every event whalekeeper emits. */
-export type WhalekeeperEvent = RunEvent | BuildEvent | AuditEvent | ShimEvent | CommonEvent;
+export type WhalekeeperEvent = RunEvent | BuildEvent | AuditEvent | ShimEvent | VerifyEvent | CommonEvent;
 
 /** Where commands send events. Implementations render them; commands never write to stdout/stderr themselves. */
 export interface Output {

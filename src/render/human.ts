@@ -6,6 +6,7 @@ import { renderAuditHuman } from './audit.js';
 import { renderBuildHuman } from './build.js';
 import { renderShimHuman } from './shim.js';
 import type { Style } from './style.js';
+import { renderVerifyHuman } from './verify.js';
 
 /** A rendered line and the stream it belongs on. */
 export interface Line {
@@ -35,6 +36,12 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | reado
       return renderShimHuman(event);
     case 'build-number-undeclared':
       return renderBuildHuman(event, style);
+    case 'verify-start':
+    case 'verify-change':
+    case 'verify-live':
+    case 'verify-replicas':
+    case 'verify-report':
+      return renderVerifyHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':

@@ -4,12 +4,14 @@ import { maskDockerArgv } from '../core/mask-docker.js';
 import { renderAuditJson } from './audit.js';
 import type { Line } from './human.js';
 import { renderShimJson } from './shim.js';
+import { renderVerifyJson } from './verify.js';
 
 /** Renders one event as one JSON line on stderr; results (documents) are written by their commands on stdout. */
 export function renderJson(event: WhalekeeperEvent): Line {
   // A command's result is its one document on stdout.
   if (event.type === 'audit-report') return renderAuditJson(event.report);
   if (event.type === 'shim-installed' || event.type === 'shim-uninstalled' || event.type === 'shim-function') return renderShimJson(event);
+  if (event.type === 'verify-report') return renderVerifyJson(event);
   const body = event.type === 'docker-command' ? { ...event, argv: maskDockerArgv(event.argv) } : event;
   return { stream: 'err', text: JSON.stringify(body) };
 }

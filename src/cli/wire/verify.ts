@@ -1,0 +1,41 @@
+// Composition root of `verify`: validated settings, the real HTTP, resolver, clock, file writer and signals.
+import { readFile, writeFile } from 'node:fs/promises';
+import { verify } from '../../commands/verify.js';
+import { UsageError } from '../../core/errors.js';
+import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify-settings.js';
+import { createClock } from '../../edge/clock.js';
+import { createHttp } from '../../edge/http.js';
+import { createResolver } from '../../edge/resolver.js';
+import { onAbort, signalNumber } from '../../edge/signals.js';
+import { VERSION } from '../../version.js';
+import type { CommandContext } from '../context.js';
+
+/** Runs `whalekeeper verify` with what yargs parsed. */
+export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext): Promise<number> {
+  const settings = parseVerifySettings(raw, ctx.env);
+  let ca: string | undefined;
+  if (settings.caFile !== undefined) {
+    try {
+      ca = await readFile(settings.caFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--ca: cannot read \`${settings.caFile}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    }
+  }
+  return verify({
+    settings,
+    output: ctx.output,
+    http: createHttp({
+      headers: settings.headers,
+      ca,
+      insecure: settings.insecure,
+      env: ctx.env,
+      userAgent: `whalekeeper/${VERSION}`,
+    }),
+    resolver: createResolver(),
+    clock: createClock(),
+    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    onAbort,
+    signalNumber,
+    live: ctx.streams.err.isTTY === true && !ctx.settings.json,
+  });
+}

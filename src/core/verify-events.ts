@@ -1,0 +1,39 @@
+// Events of `whalekeeper verify`. Rendered by src/render/verify.ts.
+import type { AttemptOutcome } from './verify-attempt.js';
+import type { VerifyReport } from './verify-report.js';
+import type { ReplicaStatus } from './verify-state.js';
+
+/** One replica's line in the live table. */
+export interface LiveRow {
+  readonly replica: string;
+  readonly status: ReplicaStatus;
+  readonly build: string | undefined;
+  readonly outcome: AttemptOutcome | undefined;
+  readonly streak: number;
+  readonly attempts: number;
+}
+
+/** Everything `verify` reports while it runs and when it ends. */
+export type VerifyEvent =
+  /** Verification starts: the replicas known so far and the build expected. */
+  | { readonly type: 'verify-start'; readonly replicas: readonly string[]; readonly expect: string; readonly timeoutMs: number; readonly stable: number }
+  /** A replica's state or outcome changed (one line per change, prefixed with the replica). */
+  | {
+      readonly type: 'verify-change';
+      readonly replica: string;
+      readonly status: ReplicaStatus;
+      readonly outcome: AttemptOutcome;
+      readonly detail: string;
+      readonly streak: number;
+      readonly stable: number;
+      readonly attempts: number;
+    }
+  /**
+   * On a TTY instead of the change lines: the whole table after a round that changed something, drawn over the
+   * previous one (`redraw` lines up).
+   */
+  | { readonly type: 'verify-live'; readonly rows: readonly LiveRow[]; readonly redraw: number }
+  /** --all-addresses: DNS listed new addresses or stopped listing some. */
+  | { readonly type: 'verify-replicas'; readonly added: readonly string[]; readonly gone: readonly string[] }
+  /** The final report: the table (human) or the one JSON document (--json), on stdout. */
+  | { readonly type: 'verify-report'; readonly report: VerifyReport };

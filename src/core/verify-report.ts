@@ -1,0 +1,63 @@
+// The versioned result of `verify`: what --json prints and what --junit is written from. Field names are an interface.
+import type { AttemptOutcome } from './verify-attempt.js';
+import type { ReplicaState, ReplicaStatus, TimelineEntry, Verdict } from './verify-state.js';
+
+/** One replica in the report. */
+export interface ReplicaReport {
+  readonly replica: string;
+  readonly status: ReplicaStatus;
+  /** False when --all-addresses no longer found this address (a pod that went away); it then does not count. */
+  readonly present: boolean;
+  readonly lastBuild: string | null;
+  readonly lastOutcome: AttemptOutcome | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly timeline: readonly TimelineEntry[];
+}
+
+/** The whole report, version 1. */
+export interface VerifyReport {
+  readonly version: 1;
+  readonly expect: string;
+  readonly field: string;
+  readonly stable: number;
+  readonly exitCode: number;
+  readonly summary: string;
+  /** The signal that cut the verification short, if one did; the states are those reached by then. */
+  readonly interruptedBy: string | null;
+  readonly durationMs: number;
+  readonly replicas: readonly ReplicaReport[];
+}
+
+/** Builds the report from the final states. */
+export function buildReport(input: {
+  states: readonly ReplicaState[];
+  verdict: Verdict;
+  expect: string;
+  field: readonly string[];
+  stable: number;
+  durationMs: number;
+  interruptedBy?: string | undefined;
+  exitCode?: number | undefined;
+}): VerifyReport {
+  return {
+    version: 1,
+    expect: input.expect,
+    field: input.field.join('.'),
+    stable: input.stable,
+    exitCode: input.exitCode ?? input.verdict.exitCode,
+    summary: input.interruptedBy ? `interrupted by ${input.interruptedBy}: ${input.verdict.summary}` : input.verdict.summary,
+    interruptedBy: input.interruptedBy ?? null,
+    durationMs: input.durationMs,
+    replicas: input.states.map((s) => ({
+      replica: s.id,
+      status: s.status,
+      present: s.present,
+      lastBuild: s.lastBuild ?? null,
+      lastOutcome: s.lastOutcome ?? null,
+      attempts: s.attempts,
+      lastError: s.lastError ?? null,
+      timeline: s.timeline,
+    })),
+  };
+}

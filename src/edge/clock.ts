@@ -1,0 +1,27 @@
+// Time for pollers: injected so that tests drive it without waiting.
+
+/** A monotonic clock and a sleep that an abort cuts short. */
+export interface Clock {
+  /** Milliseconds from an arbitrary origin; only differences mean anything. */
+  now(): number;
+  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** The real clock. */
+export function createClock(): Clock {
+  return {
+    now: () => performance.now(),
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal.aborted || ms <= 0) return resolve();
+        const done = (): void => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+      }),
+  };
+}

@@ -1,0 +1,106 @@
+// The HTTP edge of `verify`: one GET of a replica's diagnostics, on a new connection each time, never throwing.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import got, { type Agents } from 'got';
+import type { Env } from '../core/engine-target.js';
+import type { HttpAnswer } from '../core/verify-attempt.js';
+import type { VerifyHeader } from '../core/verify-settings.js';
+import { proxyFor } from '../core/verify-proxy.js';
+
+/** An address to connect to instead of resolving the URL's host (--all-addresses); Host and TLS name stay the URL's. */
+export interface PinnedAddress {
+  readonly address: string;
+  readonly family: 4 | 6;
+}
+
+/** What `verify` asks of HTTP. */
+export interface Http {
+  /** GETs `url` (at `pinned` if given) within `timeoutMs`, connecting included; reports the answer or the failure, never rejects. */
+  getDiagnostics(url: string, pinned: PinnedAddress | undefined, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer>;
+}
+
+/** How requests are made: the headers (secret values) and TLS trust. */
+export interface HttpOptions {
+  readonly headers: readonly VerifyHeader[];
+  /** PEM text of --ca, trusted instead of the system's CAs. */
+  readonly ca: string | undefined;
+  readonly insecure: boolean;
+  /** The environment the proxy variables are read from. */
+  readonly env: Env;
+  readonly userAgent: string;
+}
+
+/** Bodies larger than this are cut off: a diagnostics answer is small, a mistaken URL might not be. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Creates the got-based Http. Agents never keep a connection alive: a load balancer routes per connection. */
+export function createHttp(options: HttpOptions): Http {
+  const direct: Agents = { http: new HttpAgent({ keepAlive: false }), https: new HttpsAgent({ keepAlive: false }) };
+  const viaProxy = new Map<string, Promise<Agents>>();
+  const agentsFor = async (url: URL, pinned: PinnedAddress | undefined): Promise<Agents> => {
+    // A pinned address must be reached itself, so it never goes through a proxy.
+    const proxy = pinned === undefined ? proxyFor(url, options.env) : undefined;
+    if (proxy === undefined) return direct;
+    let agents = viaProxy.get(proxy);
+    if (agents === undefined) {
+      agents = proxyAgents(proxy);
+      viaProxy.set(proxy, agents);
+    }
+    return agents;
+  };
+  const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: 'application/json, */*;q=0.1', 'cache-control': 'no-cache' };
+  for (const header of options.headers) headers[header.name.toLowerCase()] = header.value;
+
+  return {
+    async getDiagnostics(url, pinned, timeoutMs, signal) {
+      const target = new URL(url);
+      try {
+        const response = await got(target, {
+          headers,
+          agent: await agentsFor(target, pinned),
+          timeout: { request: Math.max(1, Math.round(timeoutMs)) },
+          retry: { limit: 0 },
+          throwHttpErrors: false,
+          followRedirect: true,
+          maxRedirects: 5,
+          https: { rejectUnauthorized: !options.insecure, ...(options.ca === undefined ? {} : { certificateAuthority: options.ca }) },
+          ...(pinned === undefined ? {} : { dnsLookup: pinnedLookup(pinned) }),
+          hooks: { beforeRedirect: [(next) => dropHeadersOffOrigin(next, target, options.headers)] },
+          signal,
+          responseType: 'text',
+          cache: false,
+        });
+        const body = response.body.length > MAX_BODY_BYTES ? response.body.slice(0, MAX_BODY_BYTES) : response.body;
+        return { kind: 'response', status: response.statusCode, contentType: response.headers['content-type'], body };
+      } catch (error) {
+        const e = error as { code?: unknown; message?: unknown };
+        const code = typeof e.code === 'string' ? e.code : 'ERROR';
+        const message = typeof e.message === 'string' ? e.message.split('\n')[0]! : String(error);
+        return { kind: 'failure', code, message };
+      }
+    },
+  };
+}
+
+/** Proxy agents, loaded only when a proxy is configured (they cost start-up time). As curl: an http URL goes to the
+ * proxy as an absolute-form GET, an https URL through a CONNECT tunnel (TLS to the replica still verified). */
+async function proxyAgents(proxy: string): Promise<Agents> {
+  const [{ HttpProxyAgent }, { HttpsProxyAgent }] = await Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]);
+  return { http: new HttpProxyAgent(proxy, { keepAlive: false }), https: new HttpsProxyAgent(proxy, { keepAlive: false }) };
+}
+
+/** A lookup that answers the pinned address whatever the name, so Host and the TLS server name stay the URL's. */
+function pinnedLookup(pinned: PinnedAddress): LookupFunction {
+  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (typeof options === 'object' && options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  }) as unknown as LookupFunction;
+}
+
+/** A redirect to another origin does not carry the user's headers (they may hold a token for this service only). */
+function dropHeadersOffOrigin(next: { url?: URL | string | undefined; headers: Record<string, unknown> }, origin: URL, own: readonly VerifyHeader[]): void {
+  const to = next.url === undefined ? undefined : new URL(String(next.url));
+  if (to !== undefined && to.origin === origin.origin) return;
+  for (const header of own) delete next.headers[header.name.toLowerCase()];
+}
