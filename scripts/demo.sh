@@ -1,38 +1,105 @@
 #!/usr/bin/env bash
-# npm run demo: whalekeeper's main job, replayed with real containers on a private engine (never the machine's).
+# npm run demo: the mission's two stories, replayed with real containers on a private engine (never the machine's).
+#   1. "Hell got loose": leftovers fill an agent's disk; whalekeeper sees, prevents and cleans them.
+#   2. "QC your whale": the build number goes into the image, and verify catches the replica that did not update.
+# Leaves nothing running or mounted. WK_DEMO_KEEP=1 keeps the engine for a look around afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export WK_ENGINE_DIR=${WK_ENGINE_DIR:-/tmp/wk-demo}
+export WK_ENGINE_DIR=${WK_ENGINE_DIR:-/tmp/wk-demo} WK_ENGINE_SIZE=${WK_ENGINE_SIZE:-512M} DOCKER_BUILDKIT=0
+started=$(date +%s)
+work=$(mktemp -d)
 wk() { node dist/whalekeeper.js "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-trap 'bash scripts/engine.sh stop >/dev/null 2>&1 || true' EXIT
+note() { printf '   %s\n' "$*"; }
+count() { docker ps -aq "$@" | wc -l | tr -d ' '; }
+used() { df --output=pcent "$WK_ENGINE_DIR/data" | tail -1 | tr -d ' '; }
+finish() {
+  for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  [ "${WK_DEMO_KEEP:-}" = 1 ] || bash scripts/engine.sh stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap finish EXIT
 
-step "Starting a private Docker engine (own data root on a loop-mounted disk)"
-eval "export $(bash scripts/engine.sh start)"
+step "A private Docker engine: its own data root on a ${WK_ENGINE_SIZE} loop-mounted disk"
+eval "export $(bash scripts/engine.sh start 2>/dev/null)"
 image=whalekeeper-test/busybox:latest
-export BUILD_TAG=jenkins-demo-1
+note "DOCKER_HOST=$DOCKER_HOST"
 
-step "A pipeline's plain 'docker run' without --rm leaves a stopped container behind"
-docker run $image sh -c 'echo tests passed' || true
-docker ps -a --format '  left behind: {{.ID}} {{.Image}} {{.Status}}'
+# ---------------------------------------------------------------------------------------------------------------
+printf '\n\033[1;31m### Story 1: hell got loose\033[0m\n'
 
-step "The same step through 'whalekeeper run': same output, same exit code, nothing left"
-set +e; wk run $image sh -c 'echo tests failed with 3; exit 3'; code=$?; set -e
-echo "  exit code: $code"
-echo "  containers of build $BUILD_TAG: $(docker ps -aq --filter label=whalekeeper.build=$BUILD_TAG | wc -l)"
+step "Another build is running on this agent (its container must survive everything below)"
+other=$(wk --build jenkins-other-7 run -d "$image" sleep 600)
+note "running: ${other:0:12} (build jenkins-other-7)"
+docker create --label io.kubernetes.pod.name=kube-proxy-x1 --label io.kubernetes.pod.namespace=kube-system "$image" true >/dev/null
+note "and a stopped container the kubelet manages (kube-proxy-x1)"
 
-step "Aborted like Jenkins aborts a build (SIGTERM to the step): stopped, removed, exit 143"
-node dist/whalekeeper.js run $image sleep 300 & pid=$!
-sleep 1; kill -TERM $pid; set +e; wait $pid; code=$?; set -e
-echo "  exit code: $code; containers of build $BUILD_TAG: $(docker ps -aq --filter label=whalekeeper.build=$BUILD_TAG | wc -l)"
+step "Months of pipelines running plain 'docker run' without --rm (and rebuilding images)"
+for i in $(seq 1 10); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
+for tag in app:1 app:1 tool:1; do
+  mkdir -p "$work/img" && printf 'FROM %s\nRUN dd if=/dev/urandom of=/payload bs=1M count=45 2>/dev/null\n' "$image" > "$work/img/Dockerfile"
+  docker build -q -t "$tag" "$work/img" >/dev/null
+done
+note "$(count --filter status=exited) stopped containers left behind, a dangling image, an unused one; disk at $(used)"
 
-step "Killed outright (SIGKILL): the reaper removes the container within seconds"
-node dist/whalekeeper.js run $image sleep 300 & pid=$!
-sleep 1; kill -KILL $pid; wait $pid 2>/dev/null || true
-for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(docker ps -aq --filter label=whalekeeper.build=$BUILD_TAG)" ] && break; sleep 0.5; done
-echo "  containers of build $BUILD_TAG: $(docker ps -aq --filter label=whalekeeper.build=$BUILD_TAG | wc -l)"
+step "whalekeeper disk raises the alarm (exit 1 above --fail)"
+set +e; wk disk --warn 70% --fail 80%; code=$?; set -e
+note "exit code: $code"
 
-step "Refused: what would leave a container behind"
-wk run --rm=false $image true || echo "  exit code: $?"
+step "whalekeeper ls: who owns what (the unmanaged leftovers are what Kubernetes cannot see)"
+wk ls --images | tail -n 12
 
-step "Done; the private engine is stopped and unmounted"
+step "The same pipeline step through 'whalekeeper run': same output, same exit code, nothing left"
+set +e; wk --build jenkins-app-42 run "$image" sh -c 'echo "tests: 3 failed"; exit 3'; code=$?; set -e
+note "exit code: $code; containers of build jenkins-app-42: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+
+step "Aborted as Jenkins aborts a build (SIGTERM, then SIGKILL): nothing left either"
+node dist/whalekeeper.js --build jenkins-app-42 run "$image" sleep 300 & pid=$!
+sleep 1; kill -TERM "$pid"; set +e; wait "$pid"; code=$?; set -e
+note "SIGTERM: exit code $code; containers of build jenkins-app-42: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+node dist/whalekeeper.js --build jenkins-app-42 run "$image" sleep 300 & pid=$!
+sleep 1; kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
+for _ in $(seq 1 20); do [ "$(count --filter label=whalekeeper.build=jenkins-app-42)" = 0 ] && break; sleep 0.25; done
+note "SIGKILL: containers of build jenkins-app-42 after the reaper: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+
+step "whalekeeper clean --agent --dry-run: the plan, with a reason for every object"
+wk clean --agent --grace 0 --images unused --volumes --target 50% --dry-run | tail -n 20
+
+step "The same plan, carried out"
+wk clean --agent --grace 0 --images unused --volumes --target 50% | tail -n 12
+note "disk now at $(used)"
+
+step "What survived: the other build's running container, its image, the kubelet's container"
+wk ls
+set +e; wk disk --warn 70% --fail 80% --no-breakdown; note "disk exit code: $?"; set -e
+wk --build jenkins-other-7 clean >/dev/null
+note "the other build finished: 'whalekeeper clean' removed its container ($(count --filter label=whalekeeper.build=jenkins-other-7) left)"
+
+# ---------------------------------------------------------------------------------------------------------------
+printf '\n\033[1;32m### Story 2: QC your whale\033[0m\n'
+
+step "whalekeeper build: the build number goes into the image (build arg, OCI labels, tag)"
+wk --build-number 208 --tag-build-number build -q -t svc test/fixtures/service >/dev/null
+wk --build-number 209 --tag-build-number build -t svc test/fixtures/service | tail -n 3
+note "labels of svc:209: $(docker image inspect svc:209 --format '{{index .Config.Labels "org.opencontainers.image.version"}}') (org.opencontainers.image.version)"
+
+step "Deploy three replicas on loopback ports; one of them did not get the new build"
+for port in 18091 18092; do wk --build jenkins-deploy-209 run -d --network host -e PORT=$port svc:209 >/dev/null; done
+stale=$(wk --build jenkins-deploy-209 run -d --network host -e PORT=18093 svc:208)
+note "127.0.0.1:18091 and :18092 run svc:209; 127.0.0.1:18093 still runs svc:208"
+urls=(http://127.0.0.1:18091 http://127.0.0.1:18092 http://127.0.0.1:18093)
+
+step "whalekeeper verify fails and names the stale replica (exit 1)"
+set +e; wk verify "${urls[@]}" --expect 209 --timeout 4s --interval 300ms --request-timeout 1s; code=$?; set -e
+note "exit code: $code"
+
+step "Redeploy the stale replica; verify passes and writes its JUnit report"
+docker rm -f "$stale" >/dev/null
+wk --build jenkins-deploy-209 run -d --network host -e PORT=18093 svc:209 >/dev/null
+wk verify "${urls[@]}" --expect 209 --timeout 20s --interval 300ms --junit "$work/verify.xml"
+note "JUnit: $(grep -o '<testsuite [^>]*>' "$work/verify.xml" | head -1)"
+wk --build jenkins-deploy-209 clean >/dev/null
+
+step "Summary"
+note "plain docker run left $(docker ps -aq --filter status=exited --filter label=whalekeeper.managed=true | wc -l | tr -d ' ') whalekeeper containers and the engine holds $(count) containers in all"
+note "took $(( $(date +%s) - started )) s; the private engine is now stopped, unmounted and deleted"

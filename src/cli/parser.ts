@@ -52,6 +52,10 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
       ...(spec.alias ? { alias: spec.alias } : {}),
     });
   }
+  parser = parser.group(
+    GLOBAL_OPTIONS.map((spec) => spec.name),
+    'Global options (before the command; also WHALEKEEPER_* variables):',
+  );
   for (const definition of COMMANDS) {
     parser = parser.command(definition.command, definition.describe, definition.builder, async (argv) => {
       const flags = globalFlagsOf(argv);

@@ -5,7 +5,7 @@ import type { CommandDefinition } from '../definition.js';
 /** `whalekeeper audit [PATH...]`. */
 export const auditDefinition: CommandDefinition = {
   command: 'audit [paths..]',
-  describe: 'Find every `docker run` in pipelines (Jenkinsfile, *.groovy, shell, Makefile, CI YAML) without `--rm`',
+  describe: 'find every `docker run` in pipelines (Jenkinsfile, *.groovy, shell, Makefile, CI YAML) without `--rm`',
   builder: (yargs: Argv) =>
     yargs
       .usage(

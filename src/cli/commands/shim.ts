@@ -5,7 +5,7 @@ import type { CommandDefinition } from '../definition.js';
 /** `whalekeeper shim install|uninstall|print`. */
 export const shimDefinition: CommandDefinition = {
   command: 'shim <action>',
-  describe: 'A `docker` for your laptop that sends `docker run` through `whalekeeper run` (install, uninstall, print)',
+  describe: 'a `docker` for your laptop that sends `docker run` through `whalekeeper run` (install, uninstall, print)',
   builder: (yargs: Argv) =>
     yargs
       .usage(
