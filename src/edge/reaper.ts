@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
  * End of file without it means whalekeeper died: remove every container with the run's label, and keep looking
  * until three rounds in a row find none (a container may still be in creation when its client dies).
  */
-export const REAPER_SCRIPT = `trap '' INT HUP
+export const REAPER_SCRIPT = `trap '' INT HUP TERM
 set -f
 IFS= read -r word
 [ "$word" = done ] && exit 0
@@ -49,23 +49,34 @@ export interface Reaper {
 /** Starts reapers. */
 export type StartReaper = (input: { docker: string; filter: string; globalArgs: readonly string[] }) => Reaper;
 
-/** Starts the reaper in its own session (so a signal to whalekeeper's process group misses it), with a trimmed env. */
+/**
+ * Starts the reaper detached twice over: in its own session (a signal to whalekeeper's process group misses it) and
+ * re-parented to init by a launcher that exits at once. Jenkins' abort kills the cookie carriers *and their
+ * children* (ProcessTree.killRecursively, by parent pid): a reaper still parented by whalekeeper would die with it.
+ * The pipe is the launcher's fd 3, not its stdin: Node destroys a child's stdin stream when the child exits, which
+ * would close the pipe the moment the launcher is done; it leaves other stdio pipes open. The launcher hands fd 3 to
+ * the reaper as its stdin (explicitly: a background job's stdin is /dev/null otherwise).
+ */
+export const LAUNCHER_SCRIPT = `reaper=$1; shift
+/bin/sh -c "$reaper" whalekeeper-reaper "$@" <&3 3<&- >/dev/null 2>&1 &`;
+
+/** Starts the reaper with a trimmed env; returns its handle at once. */
 export function createReaperStarter(env: NodeJS.ProcessEnv): StartReaper {
   return ({ docker, filter, globalArgs }) => {
-    const child = spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'whalekeeper-reaper', docker, filter, ...globalArgs], {
+    const child = spawn('/bin/sh', ['-c', LAUNCHER_SCRIPT, 'whalekeeper-reaper-launcher', REAPER_SCRIPT, docker, filter, ...globalArgs], {
       detached: true,
-      stdio: ['pipe', 'ignore', 'ignore'],
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: reaperEnv(env),
     });
     child.on('error', () => {
       // A reaper that cannot start leaves `--rm` and the labels (for `clean`) as the safety net.
     });
     child.unref();
-    const stdin = child.stdin!;
-    stdin.on('error', () => {});
-    (stdin as unknown as { unref?: () => void }).unref?.();
+    const pipe = child.stdio[3] as import('node:stream').Writable & { unref?: () => void };
+    pipe.on('error', () => {});
+    pipe.unref?.();
     return {
-      release: () => new Promise<void>((resolve) => stdin.end('done\n', () => resolve())),
+      release: () => new Promise<void>((resolve) => pipe.end('done\n', () => resolve())),
     };
   };
 }

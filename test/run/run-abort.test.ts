@@ -51,6 +51,22 @@ describe('abort signals stop and remove the container, and whalekeeper exits 128
   });
 });
 
+describe('the reaper', () => {
+  it('leaves a run that takes its time alone, and exits with it', async () => {
+    const result = await execa('node', [BIN, '--verbose', 'run', TEST_IMAGE, 'sh', '-c', 'sleep 2; echo finished'], {
+      env: cleanEnv(host),
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('finished');
+    const runId = /whalekeeper\.run=([0-9a-f-]{36})/.exec(String(result.stderr))?.[1];
+    expect(runId).toBeDefined();
+    expect(await eventually(async () => processesMentioning(runId!).length === 0, 25)).toBe(true);
+  });
+});
+
 describe('killed outright, the reaper removes the container within seconds', () => {
   it('SIGKILL to whalekeeper alone', async () => {
     const build = `kill-${randomUUID()}`;
@@ -79,21 +95,45 @@ describe('killed outright, the reaper removes the container within seconds', () 
     expect(await gone(build)).toBe(true);
   });
 
-  it('Jenkins\' abort: SIGTERM then SIGKILL to every process carrying the build\'s cookie', async () => {
+  it('Jenkins\' abort: SIGTERM then SIGKILL to every process carrying the build\'s cookie, and to their children', async () => {
     const build = `cookie-${randomUUID()}`;
     const cookie = randomUUID();
     const { child } = await startLongRun(build, { JENKINS_NODE_COOKIE: cookie, BUILD_ID: '42' }, true);
     const carriers = cookieCarriers(cookie);
     expect(carriers).toContain(child.pid);
-    // As hudson.util.ProcessTree does it, without the 5 s wait: the worst case.
-    for (const pid of carriers) tryKill(pid, 'SIGTERM');
-    for (const pid of cookieCarriers(cookie)) tryKill(pid, 'SIGKILL');
+    // As hudson.util.ProcessTree.killAll does it (killRecursively: children first, by parent pid), without its
+    // 5 s wait between SIGTERM and SIGKILL: the worst case.
+    for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+      for (const pid of cookieCarriers(cookie)) killRecursively(pid, signal);
+    }
     await child;
     expect(await gone(build)).toBe(true);
   });
 });
 
-/** The direct children of a process. */
+/** Processes whose command line mentions `text` (the reaper carries its run's label filter). */
+function processesMentioning(text: string): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((entry) => {
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+/** Kills a process's descendants depth-first, then the process. */
+function killRecursively(pid: number, signal: NodeJS.Signals): void {
+  let children: number[] = [];
+  try {
+    children = childrenOf(pid);
+  } catch {
+    // Gone already.
+  }
+  for (const childPid of children) killRecursively(childPid, signal);
+  tryKill(pid, signal);
+}
+
 function childrenOf(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
