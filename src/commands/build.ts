@@ -4,10 +4,9 @@ import { planBuild, type BuildStamp } from '../core/build-args.js';
 import { BUILD_NUMBER_LINES, checkBuildNumberArg } from '../core/dockerfile-check.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
-import type { GlobalSettings } from '../core/settings.js';
-import type { DockerCli } from '../edge/docker-cli.js';
+import { clientGlobalArgs, type GlobalSettings } from '../core/settings.js';
+import { exitCodeOf, type DockerCli } from '../edge/docker-cli.js';
 import type { ReadDockerfile } from '../edge/dockerfile.js';
-import { clientGlobalArgs, exitCodeOf } from './run.js';
 
 /** What `build` needs from the outside world, passed in by its composition root. */
 export interface BuildDeps {
@@ -52,6 +51,7 @@ export async function build(args: readonly string[], deps: BuildDeps): Promise<n
   });
   const exit = await child.exited;
   unhook();
-  if (aborted !== undefined && exit.code === null) return signalExitCode(deps.signalNumber(aborted));
+  // Aborted is aborted, whether docker died of the signal or exited on it: the pipeline must see 128+signal.
+  if (aborted !== undefined) return signalExitCode(deps.signalNumber(aborted));
   return exitCodeOf(exit, deps.signalNumber);
 }

@@ -4,8 +4,8 @@ import type { Output } from '../core/events.js';
 import { EXIT, signalExitCode } from '../core/exit-codes.js';
 import { runFilter } from '../core/labels.js';
 import { planRun } from '../core/run-args.js';
-import type { GlobalSettings } from '../core/settings.js';
-import type { DockerCli, Exit } from '../edge/docker-cli.js';
+import { clientGlobalArgs, type GlobalSettings } from '../core/settings.js';
+import { exitCodeOf, type DockerCli, type Exit, type RunningDocker } from '../edge/docker-cli.js';
 import type { EngineProbe } from '../edge/engine-probe.js';
 import type { StartReaper } from '../edge/reaper.js';
 
@@ -22,47 +22,54 @@ export interface RunDeps {
   readonly version: string;
 }
 
-/** Global options the docker client must be given to reach the same engine as whalekeeper. */
-export function clientGlobalArgs(settings: GlobalSettings): string[] {
-  return settings.engine.passToClient ? ['--host', settings.engine.host] : [];
-}
-
 /** Runs the container; resolves with the exit code whalekeeper must end with. */
 export async function run(args: readonly string[], deps: RunDeps): Promise<number> {
   const { settings, output, docker } = deps;
   const plan = planRun(args, { runId: deps.newRunId(), build: settings.build?.id, version: deps.version });
-  const unreachable = await deps.probe(settings.engine);
-  if (unreachable !== undefined) {
-    throw new EngineUnreachableError(settings.engine.host, unreachable, { exitCode: EXIT.dockerFailed });
-  }
   const globalArgs = clientGlobalArgs(settings);
   const filter = runFilter(plan.runId);
-  // Started before the container: from here on, whatever kills whalekeeper, the container is removed.
-  const reaper = deps.startReaper({ docker: settings.dockerBinary, filter, globalArgs });
-  const argv = [...globalArgs, ...plan.dockerArgs];
-  if (settings.verbose) output.emit({ type: 'docker-command', argv });
+  const grace = settings.stopTimeoutSeconds;
 
-  let child;
-  try {
-    child = await docker.passthrough(argv);
-  } catch (error) {
-    await reaper.release();
-    throw error;
-  }
-
+  // Hooked before anything starts, so that no signal finds Node's default action (dying without a clean-up).
+  let signalled: NodeJS.Signals | undefined;
   let aborting: Promise<number> | undefined;
-  const unhook = deps.onAbort((signal) => {
+  let child: RunningDocker | undefined;
+  const startAbort = (signal: NodeJS.Signals, running: RunningDocker): Promise<number> => {
     const code = signalExitCode(deps.signalNumber(signal));
     // Whatever the clean-up meets (an engine gone meanwhile), the exit code says the run was aborted; the
     // unreleased reaper retries the removal after whalekeeper exits.
-    aborting = abort(signal, child, { docker, output, globalArgs, filter, grace: settings.stopTimeoutSeconds }).then(
+    return abort(signal, running, { docker, output, globalArgs, filter, grace }).then(
       () => code,
       (error: unknown) => {
         output.emit({ type: 'warning', message: `could not remove the container after ${signal}: ${String(error)}` });
         return code;
       },
     );
+  };
+  const unhook = deps.onAbort((signal) => {
+    signalled = signal;
+    if (child) aborting = startAbort(signal, child);
   });
+
+  const unreachable = await deps.probe(settings.engine);
+  if (unreachable !== undefined) {
+    unhook();
+    throw new EngineUnreachableError(settings.engine.host, unreachable, { exitCode: EXIT.dockerFailed });
+  }
+  if (signalled) return signalExitCode(deps.signalNumber(signalled));
+  // Started before the container: from here on, whatever kills whalekeeper, the container is removed.
+  const reaper = deps.startReaper({ docker: settings.dockerBinary, filter, globalArgs });
+  const argv = [...globalArgs, ...plan.dockerArgs];
+  if (settings.verbose) output.emit({ type: 'docker-command', argv });
+  try {
+    child = await docker.passthrough(argv);
+  } catch (error) {
+    unhook();
+    await reaper.release();
+    throw error;
+  }
+  if (signalled && !aborting) aborting = startAbort(signalled, child);
+
   const exit = await child.exited;
   if (aborting) {
     // The reaper is not released: when whalekeeper exits it sweeps once more, for a container still in creation.
@@ -73,12 +80,6 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
   // One killed by a signal left its container running: the unreleased reaper removes it once whalekeeper exits.
   if (exit.code !== null) await reaper.release();
   return exitCodeOf(exit, deps.signalNumber);
-}
-
-/** The exit code of the docker client, as a shell would report it. */
-export function exitCodeOf(exit: Exit, signalNumber: (signal: string) => number): number {
-  if (exit.code !== null) return exit.code;
-  return exit.signal ? signalExitCode(signalNumber(exit.signal)) : EXIT.dockerFailed;
 }
 
 /** Stops the run's container within the grace, removes it, and ends the docker client. */

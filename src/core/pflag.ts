@@ -74,7 +74,7 @@ export function parseFlags(args: readonly string[], table: FlagTable, options: {
     for (let j = 1; j < token.length; j++) {
       const letter = token[j]!;
       const spec = table.byShort(letter);
-      if (!spec) throw new FlagSyntaxError(`unknown shorthand flag: '${letter}' in ${token}`);
+      if (!spec) throw new FlagSyntaxError(`unknown shorthand flag: '${letter}'`);
       const glued = token[j + 1] === '=' ? j + 2 : j + 1;
       if (spec.boolean) {
         if (token[j + 1] === '=') {
@@ -87,7 +87,7 @@ export function parseFlags(args: readonly string[], table: FlagTable, options: {
       if (glued < token.length || token[j + 1] === '=') {
         flags.push({ long: spec.long, value: token.slice(glued), index: i, valueAt: { token: i, offset: glued } });
       } else {
-        if (i + 1 >= args.length) throw new FlagSyntaxError(`flag needs an argument: '${letter}' in ${token}`);
+        if (i + 1 >= args.length) throw new FlagSyntaxError(`flag needs an argument: '${letter}'`);
         flags.push({ long: spec.long, value: args[i + 1]!, index: i, valueAt: { token: i + 1, offset: 0 } });
         i++;
       }

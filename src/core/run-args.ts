@@ -45,7 +45,7 @@ export function isRunHelp(args: readonly string[]): boolean {
   }
 }
 
-/** Plans a `docker run`: refuses `--rm=false` and `--restart` policies, adds `--rm` and the labels before the user's options. */
+/** Plans a `docker run`: refuses `--rm=false` and `--restart` policies, adds `--rm` and the labels after the user's options. */
 export function planRun(args: readonly string[], context: { runId: string; build: string | undefined; version: string }): RunPlan {
   const parsed = parseRunArgs(args);
   for (const flag of parsed.flags) {
@@ -73,8 +73,12 @@ export function planRun(args: readonly string[], context: { runId: string; build
   }
   const detached = parsed.flags.some((f) => f.long === 'detach' && parseBool(f.value) === true);
   const added = ['--rm', ...runLabels(context).flatMap((label) => ['--label', label])];
+  // Ours go last among the options, right before the image (and its `--`, if any): a later --label wins over an
+  // earlier one and over --label-file, so a user's `--label whalekeeper.run=…` can never hide the container from
+  // the reaper and the abort handler.
+  const at = args[parsed.positionalIndex - 1] === '--' ? parsed.positionalIndex - 1 : parsed.positionalIndex;
   return {
-    dockerArgs: ['run', ...added, ...args],
+    dockerArgs: ['run', ...args.slice(0, at), ...added, ...args.slice(at)],
     runId: context.runId,
     image,
     detached,

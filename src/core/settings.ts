@@ -55,3 +55,8 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
     stopTimeoutSeconds: stop,
   };
 }
+
+/** Global options the docker client must be given to reach the same engine as whalekeeper. */
+export function clientGlobalArgs(settings: GlobalSettings): string[] {
+  return settings.engine.passToClient ? ['--host', settings.engine.host] : [];
+}

@@ -2,6 +2,7 @@
 // node:child_process, not execa, on this path: execa costs ~20 ms of start-up that every `whalekeeper run` would pay.
 import { spawn } from 'node:child_process';
 import { DockerClientMissingError } from '../core/errors.js';
+import { EXIT, signalExitCode } from '../core/exit-codes.js';
 
 /** How a process ended: its exit code, or the signal that killed it. */
 export interface Exit {
@@ -65,3 +66,10 @@ function spawnError(binary: string, error: NodeJS.ErrnoException): Error {
   if (error.code === 'EACCES') return new DockerClientMissingError(binary, 'not-executable', error);
   return error;
 }
+
+/** The exit code of the docker client, as a shell would report it. */
+export function exitCodeOf(exit: Exit, signalNumber: (signal: string) => number): number {
+  if (exit.code !== null) return exit.code;
+  return exit.signal ? signalExitCode(signalNumber(exit.signal)) : EXIT.dockerFailed;
+}
+

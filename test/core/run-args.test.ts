@@ -31,6 +31,7 @@ describe('parseRunArgs finds the image as docker does', () => {
   it.each([
     [['--no-such-flag', 'img'], /unknown flag: --no-such-flag/],
     [['-Z', 'img'], /unknown shorthand flag: 'Z'/],
+    [['-ZeTOKEN=hunter2', 'img'], /^docker run: unknown shorthand flag: 'Z'$/],
     [['--name'], /flag needs an argument: --name/],
   ])('%j is refused as docker refuses it, exit 125', (args, message) => {
     expect(() => parseRunArgs(args)).toThrow(message);
@@ -43,16 +44,20 @@ describe('parseRunArgs finds the image as docker does', () => {
 });
 
 describe('planRun', () => {
-  it('adds --rm and the labels before the user\'s options, and changes nothing else', () => {
-    const plan = planRun(['-it', '--name', 'n', 'img', 'sh', '-c', 'exit 3'], ctx);
+  it('adds --rm and the labels after the user\'s options (so they win), and changes nothing else', () => {
+    const plan = planRun(['-it', '--name', 'n', '--label', 'whalekeeper.run=mine', 'img', 'sh', '-c', 'exit 3'], ctx);
     expect(plan.dockerArgs).toEqual([
-      'run', '--rm',
+      'run', '-it', '--name', 'n', '--label', 'whalekeeper.run=mine', '--rm',
       '--label', 'whalekeeper.managed=true', '--label', 'whalekeeper.run=r-1', '--label', 'whalekeeper.version=1.2.3',
       '--label', 'whalekeeper.build=jenkins-app-42',
-      '-it', '--name', 'n', 'img', 'sh', '-c', 'exit 3',
+      'img', 'sh', '-c', 'exit 3',
     ]);
     expect(plan.image).toBe('img');
     expect(plan.detached).toBe(false);
+  });
+
+  it('puts its options before a `--` that ends the user\'s', () => {
+    expect(planRun(['-d', '--', 'img', 'true'], ctx).dockerArgs.slice(-4)).toEqual(['whalekeeper.build=jenkins-app-42', '--', 'img', 'true']);
   });
 
   it('labels no build when none is known', () => {
