@@ -1,6 +1,8 @@
 // The one place errors become exit codes: expected errors print their story, anything else is reported as a bug.
 import { WhalekeeperError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
+import { splitArgv, type SplitArgv } from '../core/argv.js';
+import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import { createOutput } from '../render/output.js';
 import { VERSION } from '../version.js';
@@ -8,7 +10,8 @@ import type { Invocation } from './context.js';
 
 /** Prints the error (masked) and returns its exit code: the error's own, 2 for a parser's usage error, 70 for a bug. */
 export async function reportError(error: unknown, invocation: Invocation, argv: readonly string[]): Promise<number> {
-  const json = /^(1|true|yes)$/i.test(invocation.env.WHALEKEEPER_JSON ?? '') || argv.includes('--json');
+  const split = safeSplit(argv, invocation);
+  const json = split?.flags.json === true || (split?.flags.json === undefined && /^(1|true|yes)$/i.test(invocation.env.WHALEKEEPER_JSON ?? ''));
   const output = await createOutput({ json, streams: invocation.streams, env: invocation.env });
   if (error instanceof WhalekeeperError) {
     output.emit({ type: 'error', message: error.message, hint: error.hint, exitCode: error.exitCode, detail: undefined });
@@ -22,9 +25,29 @@ export async function reportError(error: unknown, invocation: Invocation, argv: 
     exitCode: EXIT.internal,
     detail: [
       `  whalekeeper ${VERSION}, node ${process.version}, ${process.platform}-${process.arch}`,
-      `  command: whalekeeper ${maskDockerArgv(argv).join(' ')}`,
+      `  command: ${describeCommand(split)}`,
       `  ${stack.split('\n').join('\n  ')}`,
     ].join('\n'),
   });
   return EXIT.internal;
+}
+
+function safeSplit(argv: readonly string[], invocation: Invocation): SplitArgv | undefined {
+  try {
+    return splitArgv(argv, invocation.env);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The command line for a bug report: docker's arguments with secrets masked for `run` and `build`; for any other
+ * command only its name, since its arguments (verify's headers, URLs with credentials) may hold secrets no table knows.
+ */
+function describeCommand(split: SplitArgv | undefined): string {
+  if (split?.command === undefined) return 'whalekeeper (arguments not shown)';
+  if (split.command === 'run' || split.command === 'build') {
+    return `whalekeeper ${displayArgv(maskDockerArgv([split.command, ...split.rest]))}`;
+  }
+  return `whalekeeper ${split.command} (${split.rest.length} arguments, not shown: they may hold secrets)`;
 }

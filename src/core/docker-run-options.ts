@@ -43,5 +43,8 @@ export function longOfShort(letter: string): string | undefined {
   return SHORT[letter];
 }
 
-/** Options whose value can carry a secret: it is masked in every message. `-e NAME=VALUE` keeps NAME visible. */
-export const SECRET_VALUE_OPTIONS: ReadonlySet<string> = new Set(['env', 'build-arg', 'secret']);
+/**
+ * Options whose value can carry a secret: it is masked in every message. `-e NAME=VALUE` keeps NAME visible.
+ * `--log-opt` carries logging drivers' tokens (`splunk-token=…`).
+ */
+export const SECRET_VALUE_OPTIONS: ReadonlySet<string> = new Set(['env', 'build-arg', 'secret', 'log-opt']);

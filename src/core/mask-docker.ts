@@ -14,27 +14,50 @@ const TABLES: Readonly<Record<string, { table: FlagTable; interspersed: boolean 
 };
 
 /** Secret-carrying flags, for argvs no table reads: their values are masked wherever they appear. */
-const SECRET_FLAG = /^(-e|--env|--build-arg|--secret)(=|$)/;
+const SECRET_FLAG = /^(-e|--env|--build-arg|--secret|--log-opt)(=|$)/;
 
-/** Masks an argv whose first word is a docker subcommand (`run …`); any other argv is masked by flag name alone. */
+/** A group of short flags ending in `e` (`-ie`), whose value is the next token. */
+const SHORT_GROUP_ENDING_IN_E = /^-[a-zA-Z]*e$/;
+
+/** The docker client's own options that take a value (`docker --host X run …`). */
+const CLIENT_OPTIONS_WITH_VALUE = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+
+/** Index of the subcommand: past the docker client's own options (and `container` in `docker container run`). */
+function subcommandIndex(argv: readonly string[]): number {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += CLIENT_OPTIONS_WITH_VALUE.has(argv[i]!) ? 2 : 1;
+  if (argv[i] === 'container' || argv[i] === 'image') i++;
+  return i;
+}
+
+/** Masks a docker client argv (`[client options] run …`): the subcommand's flag table finds every secret value. */
 export function maskDockerArgv(argv: readonly string[]): string[] {
-  const [sub, ...rest] = argv;
+  const at = subcommandIndex(argv);
+  const sub = argv[at];
+  const rest = argv.slice(at + 1);
   const known = sub === undefined ? undefined : TABLES[sub];
   if (known) {
     try {
       const { flags } = parseFlags(rest, known.table, { interspersed: known.interspersed });
-      return [sub!, ...maskFlagValues(rest, flags, SECRET_VALUE_OPTIONS)];
+      return [...argv.slice(0, at + 1), ...maskFlagValues(rest, flags, SECRET_VALUE_OPTIONS)];
     } catch {
       // Unreadable by the table: fall through to masking by flag name.
     }
   }
+  return maskByFlagName(argv);
+}
+
+/** The fallback: masks after the first `=` of any value that follows, or is glued to, a secret-carrying flag. */
+function maskByFlagName(argv: readonly string[]): string[] {
   return argv.map((token, i) => {
-    const inline = /^(-e|--env|--build-arg|--secret)=([^=]*)=.*$/.exec(token);
+    const inline = /^(-e|--env|--build-arg|--secret|--log-opt)=([^=]*)=.*$/.exec(token);
     if (inline) return `${inline[1]}=${inline[2]}=${MASK}`;
+    // `-eNAME=VALUE`, `-ieNAME=VALUE`: a glued value.
+    const glued = /^(-[a-zA-Z]*e[^=-][^=]*)=.*$/.exec(token);
+    if (glued && !token.startsWith('--')) return `${glued[1]}=${MASK}`;
     const previous = argv[i - 1];
-    if (previous !== undefined && SECRET_FLAG.test(previous) && !previous.includes('=') && token.includes('=')) {
-      return `${token.slice(0, token.indexOf('='))}=${MASK}`;
-    }
+    const takesSecret = previous !== undefined && ((SECRET_FLAG.test(previous) && !previous.includes('=')) || SHORT_GROUP_ENDING_IN_E.test(previous));
+    if (takesSecret && token.includes('=')) return `${token.slice(0, token.indexOf('='))}=${MASK}`;
     return token;
   });
 }

@@ -20,10 +20,20 @@ export function maskFlagValues(args: readonly string[], flags: readonly ParsedFl
   return out;
 }
 
-/** Replaces every occurrence of each known secret (of 3 characters or more) in a text. */
+/** A secret as it appears raw, inside a JSON string, and in XML text: masking runs after encoding. */
+function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return [...new Set([secret, json, xml])];
+}
+
+/** Replaces every occurrence of each known secret (of 3 characters or more), raw or JSON- or XML-encoded, in a text. */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 3) out = out.split(secret).join(MASK);
+  for (const secret of secrets) {
+    if (secret.length < 3) continue;
+    for (const form of secretForms(secret)) out = out.split(form).join(MASK);
+  }
   return out;
 }
 

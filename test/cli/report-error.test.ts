@@ -23,9 +23,23 @@ describe('reportError: the one place errors become exit codes', () => {
     expect(code).toBe(70);
     expect(text).toContain('this is a bug in whalekeeper');
     expect(text).toContain(`node ${process.version}`);
-    expect(text).toContain('command: whalekeeper run -e TOKEN=*** img');
+    expect(text).toContain("command: whalekeeper run -e 'TOKEN=***' img");
     expect(text).toContain('TypeError: boom');
     expect(text).not.toContain('hunter2');
+  });
+
+  it('a bug in another command shows its name only: its arguments may hold secrets no table knows', async () => {
+    const { lines, invocation } = capture();
+    await reportError(new Error('boom'), invocation, ['verify', 'https://u:pw@h', '--header', 'Authorization: Bearer hunter2']);
+    const text = lines.join('');
+    expect(text).toContain('command: whalekeeper verify (3 arguments, not shown');
+    expect(text).not.toMatch(/hunter2|pw@/);
+  });
+
+  it('--json is read from whalekeeper\'s own options only', async () => {
+    const { lines, invocation } = capture();
+    await reportError(new UsageError('bad'), invocation, ['run', 'img', 'echo', '--json']);
+    expect(lines[0]).toMatch(/^whalekeeper: error: bad/);
   });
 
   it('--json renders the error as a JSON line', async () => {

@@ -117,12 +117,23 @@ describe('masking', () => {
     [['--host', 'unix:///x', 'run', '-e', 'A=s3cret', 'img'], ['--host', 'unix:///x', 'run', '-e', 'A=***', 'img']],
     [['build', '--build-arg', 'NPM_TOKEN=s3cret', '.'], ['build', '--build-arg', 'NPM_TOKEN=***', '.']],
     [['run', '--bogus', '-e', 'A=s3cret', 'img'], ['run', '--bogus', '-e', 'A=***', 'img']],
+    [['--host', 'unix:///x', 'run', '-ie', 'A=s3cret', '-eB=s3cret', 'img'], ['--host', 'unix:///x', 'run', '-ie', 'A=***', '-eB=***', 'img']],
+    [['-H', 'tcp://h:1', '--tlsverify', 'container', 'run', '-eB=s3cret', 'img'], ['-H', 'tcp://h:1', '--tlsverify', 'container', 'run', '-eB=***', 'img']],
+    [['run', '--log-opt', 'splunk-token=s3cret', 'img'], ['run', '--log-opt', 'splunk-token=***', 'img']],
+    [['run', '--bogus', '-ie', 'A=s3cret', '-eB=s3cret', '-itd', 'img'], ['run', '--bogus', '-ie', 'A=***', '-eB=***', '-itd', 'img']],
   ])('%j', (argv, masked) => {
     expect(maskDockerArgv(argv)).toEqual(masked);
   });
 
   it('masks registered secrets anywhere in a line', () => {
     expect(maskSecrets('Authorization: Bearer abc123 and abc123', ['abc123'])).toBe('Authorization: Bearer *** and ***');
+  });
+
+  it('masks secrets after JSON or XML encoding too', () => {
+    const secret = 'p"a<s>s&\\w\'d';
+    expect(maskSecrets(JSON.stringify({ header: secret }), [secret])).toBe('{"header":"***"}');
+    const xml = `<failure message="${secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')}"/>`;
+    expect(maskSecrets(xml, [secret])).toBe('<failure message="***"/>');
   });
 
   it('quotes and escapes for display, one line always', () => {
