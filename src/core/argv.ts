@@ -1,5 +1,6 @@
 // Splits whalekeeper's argv into its own options, the command, and the rest (which belongs to docker for `run`).
 import { UsageError } from './errors.js';
+import { parseBoolWord } from './values.js';
 import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionSpec } from './global-options.js';
 
 /** The parts of an argv: whalekeeper's options before the command, the command, and what follows it untouched. */
@@ -21,9 +22,9 @@ function findSpec(token: string): GlobalOptionSpec | undefined {
 function convert(spec: GlobalOptionSpec, raw: string): string | number | boolean {
   if (spec.type === 'string') return raw;
   if (spec.type === 'boolean') {
-    if (raw === 'true') return true;
-    if (raw === 'false') return false;
-    throw new UsageError(`--${spec.name} takes true or false, not \`${raw}\``);
+    const value = parseBoolWord(raw);
+    if (value === undefined) throw new UsageError(`--${spec.name} takes true or false, not \`${raw}\``);
+    return value;
   }
   const n = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${spec.name} takes a number, not \`${raw}\``);
@@ -56,6 +57,7 @@ export function splitArgv(input: readonly string[], env: Readonly<Record<string,
   const flagTokens: string[] = [];
   let help = false;
   let version = false;
+  let expanded = false;
   let i = 0;
   for (; i < argv.length; i++) {
     const token = argv[i]!;
@@ -82,6 +84,9 @@ export function splitArgv(input: readonly string[], env: Readonly<Record<string,
     }
     const spec = findSpec(name);
     if (spec?.name === 'argv-env') {
+      // One expansion only: a variable that named itself (or another --argv-env) would never end.
+      if (expanded) throw new UsageError('--argv-env may be given once, and not inside the variable it reads');
+      expanded = true;
       const variable = eq !== -1 ? token.slice(eq + 1) : argv[i + 1];
       if (variable === undefined || variable === '') throw new UsageError('--argv-env needs the name of a variable');
       argv.splice(i, eq !== -1 ? 1 : 2, ...argvFromEnv(variable, env));

@@ -8,6 +8,7 @@ import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { imageLabels, OCI_LABELS } from './labels.js';
 import { FlagSyntaxError, parseFlags, type ParsedArgs } from './pflag.js';
+import { nonEmpty } from './values.js';
 
 /** The build arg whalekeeper passes, and the one a Dockerfile must declare to see the number. */
 export const BUILD_NUMBER_ARG = 'BUILD_NUMBER';
@@ -46,9 +47,6 @@ export interface BuildPlan {
   readonly userBuildNumberArg: boolean;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
 
 /** A repository URL without its credentials (`https://user:token@host/x` → `https://host/x`): labels are public. */
 export function withoutCredentials(url: string): string {

@@ -1,5 +1,6 @@
 // The build a container belongs to, taken from the CI environment unless given.
 import type { Env } from './engine-target.js';
+import { nonEmpty } from './values.js';
 
 /** A build identity and the variable(s) it came from, for `--verbose` and `ls`. */
 export interface BuildIdentity {
@@ -7,9 +8,6 @@ export interface BuildIdentity {
   readonly source: string;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
 
 /** The build identity: --build, WHALEKEEPER_BUILD, then Jenkins, GitHub Actions or GitLab CI; undefined outside CI. */
 export function resolveBuildIdentity(flag: string | undefined, env: Env): BuildIdentity | undefined {

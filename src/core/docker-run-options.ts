@@ -11,6 +11,9 @@ export interface RunOptionSpec {
 const BOOLEAN = ['detach', 'disable-content-trust', 'help', 'init', 'interactive', 'no-healthcheck', 'oom-kill-disable',
   'privileged', 'publish-all', 'quiet', 'read-only', 'rm', 'sig-proxy', 'tty', 'use-api-socket'];
 
+/** Hidden (deprecated) aliases the client still accepts, though `docker run --help` does not list them. */
+export const HIDDEN_RUN_OPTIONS = ['net', 'net-alias', 'dns-opt'];
+
 const VALUED = ['add-host', 'annotation', 'attach', 'blkio-weight', 'blkio-weight-device', 'cap-add', 'cap-drop',
   'cgroup-parent', 'cgroupns', 'cidfile', 'cpu-count', 'cpu-percent', 'cpu-period', 'cpu-quota', 'cpu-rt-period',
   'cpu-rt-runtime', 'cpu-shares', 'cpus', 'cpuset-cpus', 'cpuset-mems', 'detach-keys', 'device', 'device-cgroup-rule',
@@ -22,8 +25,7 @@ const VALUED = ['add-host', 'annotation', 'attach', 'blkio-weight', 'blkio-weigh
   'name', 'network', 'network-alias', 'oom-score-adj', 'pid', 'pids-limit', 'platform', 'publish', 'pull', 'restart',
   'runtime', 'security-opt', 'shm-size', 'stop-signal', 'stop-timeout', 'storage-opt', 'sysctl', 'tmpfs', 'ulimit',
   'user', 'userns', 'uts', 'volume', 'volume-driver', 'volumes-from', 'workdir',
-  // Hidden (deprecated) aliases the client still accepts.
-  'net', 'net-alias', 'dns-opt', 'uts'];
+  ...HIDDEN_RUN_OPTIONS];
 
 const SHORT: Record<string, string> = {
   a: 'attach', c: 'cpu-shares', d: 'detach', e: 'env', h: 'hostname', i: 'interactive', l: 'label', m: 'memory',

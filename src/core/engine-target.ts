@@ -1,4 +1,5 @@
 // Which Docker engine to talk to, decided as the docker client decides it, plus WHALEKEEPER_HOST and --host on top.
+import { nonEmpty } from './values.js';
 
 /** Environment variables, as a plain record (the process environment in production, a literal in tests). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -30,9 +31,6 @@ export interface ContextEndpoint {
 /** The docker client's default engine on Linux. */
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
 
 /** The context whose endpoint must be read, or undefined when a flag, a variable or the default decides. */
 export function contextToLoad(flagHost: string | undefined, env: Env, currentContext: string | undefined): string | undefined {

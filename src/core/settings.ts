@@ -2,6 +2,7 @@
 import { resolveBuildIdentity, type BuildIdentity } from './build-identity.js';
 import { resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine-target.js';
 import { UsageError } from './errors.js';
+import { parseBoolWord } from './values.js';
 import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './global-options.js';
 
 /** What every command knows before it starts: engine, build, output mode, docker client. */
@@ -23,9 +24,9 @@ function fromEnv(name: GlobalOptionName, env: Env): string | boolean | number | 
   if (raw === undefined || raw === '') return undefined;
   if (spec.type === 'string') return raw;
   if (spec.type === 'boolean') {
-    if (/^(1|true|yes)$/i.test(raw)) return true;
-    if (/^(0|false|no)$/i.test(raw)) return false;
-    throw new UsageError(`${spec.env} takes true or false, not \`${raw}\``);
+    const value = parseBoolWord(raw);
+    if (value === undefined) throw new UsageError(`${spec.env} takes true or false, not \`${raw}\``);
+    return value;
   }
   const n = Number(raw);
   if (!Number.isFinite(n)) throw new UsageError(`${spec.env} takes a number, not \`${raw}\``);

@@ -56,6 +56,7 @@ describe('splitArgv', () => {
       [{ WK: 'run img' }, /WK is not JSON/],
       [{ WK: '{"a":1}' }, /must be a JSON array of strings/],
       [{ WK: '["run", 3]' }, /must be a JSON array of strings/],
+      [{ WK: '["--argv-env","WK"]' }, /--argv-env may be given once/],
     ])('rejects %j', (env, message) => {
       expect(() => splitArgv(['--argv-env', 'WK'], env)).toThrow(message);
     });

@@ -1,7 +1,7 @@
 // The option table must agree with the installed docker client, so that a flag it does not know fails here, not for a user.
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { RUN_OPTIONS, longOfShort } from '../../src/core/docker-run-options.js';
+import { HIDDEN_RUN_OPTIONS, RUN_OPTIONS, longOfShort } from '../../src/core/docker-run-options.js';
 
 interface HelpFlag {
   long: string;
@@ -34,5 +34,10 @@ describe('the docker run option table', async () => {
     expect(spec, `docker run --${flag.long} is missing from src/core/docker-run-options.ts`).toBeDefined();
     expect(spec!.boolean).toBe(flag.boolean);
     if (flag.short) expect(longOfShort(flag.short)).toBe(flag.long);
+  });
+
+  it('has no entry docker does not know (hidden aliases listed as such)', () => {
+    const known = new Set([...flags.map((f) => f.long), ...HIDDEN_RUN_OPTIONS]);
+    expect([...RUN_OPTIONS.keys()].filter((long) => !known.has(long))).toEqual([]);
   });
 });
