@@ -1,5 +1,6 @@
 // One attempt's answer (or failure) → its outcome. The edge reports what happened; this decides what it means.
 import { compareBuild, readBuild } from './verify-field.js';
+import { escapeControl } from './mask.js';
 
 /** What the HTTP edge saw for one GET: a response, or a transport failure (DNS, refused, reset, timed out). */
 export type HttpAnswer =
@@ -36,6 +37,8 @@ export function classifyAttempt(answer: HttpAnswer, expected: string, field: rea
   if (read.kind === 'not-json') return { outcome: 'not-json', build: undefined, detail: read.reason };
   if (read.kind === 'field-missing') return { outcome: 'field-missing', build: undefined, detail: `no \`${field.join('.')}\` in the body` };
   const order = compareBuild(read.value, expected);
-  const detail = order === 'match' ? `build ${read.value}` : `build ${read.value}, expected ${expected}`;
-  return { outcome: order, build: read.value, detail };
+  // The build comes from a replica's body: escaped here, once, so no table, line or report can carry its escapes.
+  const build = escapeControl(read.value).slice(0, 100);
+  const detail = order === 'match' ? `build ${build}` : `build ${build}, expected ${expected}`;
+  return { outcome: order, build, detail };
 }

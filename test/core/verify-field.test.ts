@@ -78,6 +78,7 @@ describe('classifyAttempt', () => {
     ['older', json('{"buildNumber": 208}'), 'older', '208'],
     ['newer', json('{"buildNumber": 210}'), 'newer', '210'],
     ['match as string', json('{"buildNumber": "209"}'), 'match', '209'],
+    ['terminal escapes in the body are escaped', json('{"buildNumber": "208\\u001b[2J\\n"}'), 'older', '208\\x1b[2J'],
   ])('%s', (_name, answer, outcome, build) => {
     const attempt = classifyAttempt(answer, '209', ['buildNumber']);
     expect(attempt.outcome).toBe(outcome);
