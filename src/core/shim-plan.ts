@@ -16,7 +16,9 @@ export function shimDir(dir: string | undefined, home: string, cwd: string): str
 /** The profile line that puts `dir` first on PATH, with `$HOME` written as such when the directory is under it. */
 export function pathLine(dir: string, home: string): string {
   const shown = home !== '' && dir.startsWith(`${home}/`) ? `$HOME${dir.slice(home.length)}` : dir;
-  return `export PATH="${shown.replaceAll('"', '\\"')}:$PATH"`;
+  // Inside double quotes only these four stay special: escaped, a pasted directory name can run nothing.
+  const quoted = dir === shown ? shown.replace(/["$`\\]/g, '\\$&') : `$HOME${shown.slice('$HOME'.length).replace(/["$`\\]/g, '\\$&')}`;
+  return `export PATH="${quoted}:$PATH"`;
 }
 
 /** True when `dir` is on PATH already. */

@@ -56,11 +56,8 @@ for wk_a do
     *) wk_cmd=$wk_a; break ;;
   esac
 done
-if [ "$wk_cmd" = run ]; then
-  for wk_a do
-    case $wk_a in whalekeeper.run=*) wk_cmd=own-run; break ;; esac
-  done
-fi
+# whalekeeper run's own call of the client (this shim found first on PATH): straight to the real client, no loop.
+if [ -n "\${WHALEKEEPER_IN_RUN:-}" ]; then wk_cmd=own-run; fi
 if [ "$wk_cmd" != run ]; then
   exec "$wk_real" "$@"
 fi
@@ -88,6 +85,7 @@ ${SHIM_SIGNATURE}
 wk_real=
 wk_ifs=$IFS
 IFS=:
+set -f
 for wk_dir in $PATH; do
   [ -n "$wk_dir" ] || wk_dir=.
   if [ -f "$wk_dir/docker" ] && [ -x "$wk_dir/docker" ] && ! [ "$wk_dir/docker" -ef "$0" ] && ! [ -e "$wk_dir/${SHIM_MARKER}" ]; then
@@ -95,6 +93,7 @@ for wk_dir in $PATH; do
     break
   fi
 done
+set +f
 IFS=$wk_ifs
 if [ -z "$wk_real" ]; then
   echo "whalekeeper shim: no docker client on PATH besides the shim ($0)" >&2

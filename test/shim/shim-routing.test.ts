@@ -36,9 +36,20 @@ describe('shim routing', () => {
     [['--log-level', 'debug', 'ps'], 'real --log-level debug ps | ctx= host=unix:///from/env cfg= tls= cert='],
     [['container', 'ls'], 'real container ls | ctx= host=unix:///from/env cfg= tls= cert='],
     [['runx'], 'real runx | ctx= host=unix:///from/env cfg= tls= cert='],
-    [['run', '--rm', '--label', 'whalekeeper.run=1', 'img'], 'real run --rm --label whalekeeper.run=1 img | ctx= host=unix:///from/env cfg= tls= cert='],
   ])('%j goes to the real client with its arguments and status', async (args, expected) => {
     expect(await viaShim(args)).toEqual({ code: 3, out: expected });
+  });
+
+  it('whalekeeper run\'s own call (WHALEKEEPER_IN_RUN) goes to the real client: no loop', async () => {
+    expect(await viaShim(['run', '--rm', 'img'], { WHALEKEEPER_IN_RUN: '1' })).toEqual({
+      code: 3,
+      out: 'real run --rm img | ctx= host=unix:///from/env cfg= tls= cert=',
+    });
+  });
+
+  it('a container argument that looks like whalekeeper\'s label does not bypass whalekeeper', async () => {
+    const { out } = await viaShim(['run', 'img', 'echo', 'whalekeeper.run=1']);
+    expect(out).toMatch(/^node \/opt\/wk\/whalekeeper.js run img echo whalekeeper.run=1/);
   });
 
   const wkd = (out: string): string => `${out} wkd=${root}/real/docker`;
@@ -72,6 +83,7 @@ describe('shim placement', () => {
     [undefined, '/home/me/.local/share/whalekeeper/bin', 'export PATH="$HOME/.local/share/whalekeeper/bin:$PATH"'],
     ['bin', '/work/bin', 'export PATH="/work/bin:$PATH"'],
     ['/opt/wk', '/opt/wk', 'export PATH="/opt/wk:$PATH"'],
+    ['/opt/$(id)`x`"\\', '/opt/$(id)`x`"\\', 'export PATH="/opt/\\$(id)\\`x\\`\\"\\\\:$PATH"'],
   ])('--dir %s is %s, added with %s', (dir, expected, line) => {
     expect(shimDir(dir, '/home/me', '/work')).toBe(expected);
     expect(pathLine(expected, '/home/me')).toBe(line);

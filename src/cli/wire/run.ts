@@ -14,7 +14,8 @@ export function runCommand(ctx: CommandContext): Promise<number> {
   return run(ctx.rest, {
     settings: ctx.settings,
     output: ctx.output,
-    docker: createDockerCli(ctx.settings.dockerBinary, env),
+    // WHALEKEEPER_IN_RUN tells a `whalekeeper shim` found first on PATH that this is whalekeeper's own call.
+    docker: createDockerCli(ctx.settings.dockerBinary, { ...env, WHALEKEEPER_IN_RUN: '1' }),
     probe: probeEngine,
     startReaper: createReaperStarter(env),
     onAbort,
