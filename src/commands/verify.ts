@@ -1,4 +1,5 @@
 // `whalekeeper verify`: polls every replica until each answers the expected build, or the deadline; reports per replica.
+import { UsageError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
 import { maskSecrets } from '../core/mask.js';
@@ -80,8 +81,16 @@ export async function verify(deps: VerifyDeps): Promise<number> {
 /** Emits the report and writes the JUnit file (masked: it is written here, not by the renderer). */
 async function writeReports(report: VerifyReport, deps: VerifyDeps): Promise<void> {
   deps.output.emit({ type: 'verify-report', report });
-  if (deps.settings.junitFile !== undefined) {
-    await deps.writeFile(deps.settings.junitFile, maskSecrets(renderJunit(report), deps.settings.secrets));
+  const file = deps.settings.junitFile;
+  if (file !== undefined) {
+    try {
+      await deps.writeFile(file, maskSecrets(renderJunit(report), deps.settings.secrets));
+    } catch (error) {
+      throw new UsageError(`cannot write the JUnit report to \`${file}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+        hint: 'give --junit a path in a folder that exists and is writable',
+        cause: error,
+      });
+    }
   }
 }
 
@@ -159,12 +168,22 @@ async function refreshAddresses(deps: VerifyDeps, replicas: Map<string, Replica>
   const seen = new Set<string>();
   const added: string[] = [];
   const resolvedUrls = new Set<string>();
-  for (const u of deps.settings.urls) {
+  // Every name at once, each within the same budget: the round's DNS never costs more than one request timeout.
+  const lookups = await Promise.allSettled(
+    deps.settings.urls.map(async (u) => {
+      const host = new URL(u.url).hostname;
+      const addresses = await deps.resolver.resolveAll(host, timeoutMs);
+      if (addresses.length === 0) throw new Error(`no address for ${host}`);
+      return addresses;
+    }),
+  );
+  for (const [index, u] of deps.settings.urls.entries()) {
     const host = new URL(u.url).hostname;
+    const lookup = lookups[index]!;
     let addresses: PinnedAddress[];
     try {
-      addresses = await deps.resolver.resolveAll(host, timeoutMs);
-      if (addresses.length === 0) throw new Error(`no address for ${host}`);
+      if (lookup.status === 'rejected') throw lookup.reason;
+      addresses = lookup.value;
     } catch (error) {
       // The name itself stands in as a replica while it does not resolve; its address replicas keep their state.
       failures.set(u.display, `cannot resolve ${host}: ${(error as { code?: string }).code ?? (error as Error).message}`);

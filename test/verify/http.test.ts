@@ -51,6 +51,14 @@ describe('whalekeeper verify over HTTP', () => {
     expect(String(result.stdout)).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/diagnostics\\s+209\\s+verified`));
   });
 
+  it('a JUnit file that cannot be written is a usage error naming the path, not a bug', async () => {
+    const server = await replica((_n, _req, res) => answerBuild(res, 209));
+    const result = await whalekeeper(['verify', ...FAST, '--timeout', '10s', '--junit', join(dir, 'no-such-dir', 'r.xml'), server.url], env);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('cannot write the JUnit report to');
+    expect(result.stderr).not.toContain('bug');
+  });
+
   it('retries 503 during a rollout, then verifies', async () => {
     const server = await replica((n, _req, res) => (n <= 2 ? answerBuild(res, 208, 503) : answerBuild(res, 209)));
     const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
