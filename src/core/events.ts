@@ -1,5 +1,6 @@
 // Everything whalekeeper reports is an event of this union; renderers turn events into human lines or JSON.
 // Masking happens in the renderer, the one place events become text.
+import type { CleanEvent, InventoryEvent } from './clean-events.js';
 
 /** Events of `whalekeeper run`. */
 export type RunEvent =
@@ -24,7 +25,7 @@ export type CommonEvent =
     };
 
 /** Every event whalekeeper emits. */
-export type WhalekeeperEvent = RunEvent | CommonEvent;
+export type WhalekeeperEvent = RunEvent | CleanEvent | InventoryEvent | CommonEvent;
 
 /** Where commands send events. Implementations render them; commands never write to stdout/stderr themselves. */
 export interface Output {

@@ -3,6 +3,7 @@ import type { WhalekeeperEvent } from '../core/events.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import type { Style } from './style.js';
+import { renderCleanHuman } from './clean.js';
 
 /** A rendered line and the stream it belongs on. */
 export interface Line {
@@ -24,6 +25,14 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | undef
       };
     case 'abort-done':
       return { stream: 'err', text: `${PREFIX}${event.signal}: removed ${event.removed} container(s); exiting` };
+    case 'clean-plan':
+    case 'clean-report':
+    case 'clean-measure':
+    case 'clean-failed':
+    case 'clean-round':
+    case 'ls-result':
+    case 'disk-result':
+      return renderCleanHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':

@@ -5,6 +5,11 @@ import type { Line } from './human.js';
 
 /** Renders one event as one JSON line on stderr; results (documents) are written by their commands on stdout. */
 export function renderJson(event: WhalekeeperEvent): Line {
+  // Results are the one document on stdout; their shapes are versioned.
+  if (event.type === 'clean-plan') return { stream: 'out', text: JSON.stringify({ version: 1, dryRun: true, plan: event.plan }) };
+  if (event.type === 'clean-report') return { stream: 'out', text: JSON.stringify({ version: 1, dryRun: false, report: event.report, plan: event.plan }) };
+  if (event.type === 'ls-result') return { stream: 'out', text: JSON.stringify(event.result) };
+  if (event.type === 'disk-result') return { stream: 'out', text: JSON.stringify(event.report) };
   const body = event.type === 'docker-command' ? { ...event, argv: maskDockerArgv(event.argv) } : event;
   return { stream: 'err', text: JSON.stringify(body) };
 }
