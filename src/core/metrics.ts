@@ -38,7 +38,7 @@ export function renderMetrics(report: DiskReport): string {
       { name: 'whalekeeper_disk_used_bytes', help: 'Used bytes of the filesystem holding the Docker data root.', samples: [{ labels: base, value: fs.usedBytes }] },
       { name: 'whalekeeper_disk_available_bytes', help: 'Bytes available to unprivileged users on that filesystem.', samples: [{ labels: base, value: fs.availableBytes }] },
       { name: 'whalekeeper_disk_used_ratio', help: 'Used fraction of that filesystem as df computes it (used / (used + available)).', samples: [{ labels: base, value: fs.usedPercent / 100 }] },
-      { name: 'whalekeeper_disk_inodes_total', help: 'Inodes of that filesystem.', samples: [{ labels: base, value: fs.inodesTotal }] },
+      { name: 'whalekeeper_disk_inodes', help: 'Inodes of that filesystem.', samples: [{ labels: base, value: fs.inodesTotal }] },
       { name: 'whalekeeper_disk_inodes_used', help: 'Used inodes of that filesystem.', samples: [{ labels: base, value: fs.inodesUsed }] },
     );
   }
