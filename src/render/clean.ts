@@ -6,11 +6,16 @@ import type { DiskReport } from '../core/disk-status.js';
 import type { LsResult } from '../core/ls-view.js';
 import { ownerText } from '../core/ls-view.js';
 import { formatAge, formatBytes } from '../core/units.js';
-import type { Line } from './human.js';
 import type { Style } from './style.js';
 import { table } from './table.js';
 
 const PREFIX = 'whalekeeper: ';
+
+/** A rendered line (the shape of human.ts's Line, declared here so the two modules do not import each other). */
+interface Line {
+  readonly stream: 'out' | 'err';
+  readonly text: string;
+}
 
 /** Renders the events of ls, clean and disk for a person. */
 export function renderCleanHuman(event: CleanEvent | InventoryEvent, style: Style): Line {

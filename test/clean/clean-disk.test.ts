@@ -165,3 +165,31 @@ describe('errors', () => {
     expect(result.stderr).toMatch(/--target.*`lots`/);
   });
 });
+
+describe('clean --every', () => {
+  it('cleans each round, survives the engine restarting, logs one line per round, ends on SIGTERM with 0', async () => {
+    const { execa } = await import('execa');
+    const { BIN } = await import('../helpers/cli.js');
+    const { readFileSync } = await import('node:fs');
+    const child = execa('node', [BIN, 'clean', '--agent', '--grace', '0', '--every', '1s'], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const waitFor = async (pattern: RegExp, from: number): Promise<void> => {
+      for (let i = 0; i < 600 && !pattern.test(stderr.slice(from)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stderr.slice(from)).toMatch(pattern);
+    };
+    await docker(engine.host, ['create', TEST_IMAGE, 'true']);
+    await waitFor(/round \d+: removed 1 containers/, 0);
+    const mark = stderr.length;
+    process.kill(Number(readFileSync(`${engine.dir}/docker.pid`, 'utf8')), 'SIGTERM');
+    await waitFor(/round \d+: skipped: cannot reach the Docker engine/, mark);
+    await startEngine('clean-disk', '1G');
+    const restarted = stderr.length;
+    await docker(engine.host, ['create', TEST_IMAGE, 'true']);
+    await waitFor(/round \d+: removed 1 containers/, restarted);
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    expect(stderr.trim().split('\n').every((line) => /^whalekeeper: round \d+: /.test(line))).toBe(true);
+  });
+});
