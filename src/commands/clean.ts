@@ -37,11 +37,12 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
   try {
     const started = deps.now();
     const info = await engine.info();
+    const remote = { engine, image: settings.measureImage };
     const measure = async (): Promise<FilesystemUsage | undefined> => {
-      const m = await measureDataRoot(deps.settings.engine, info, deps.disk);
+      const m = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
       return m.ok ? m.usage : undefined;
     };
-    const first = await measureDataRoot(deps.settings.engine, info, deps.disk);
+    const first = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
     const before = first.ok ? first.usage : undefined;
     const { policy } = settings;
     if (!first.ok && (policy.target || settings.high)) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${first.reason}; --target/--high cannot be applied` });

@@ -15,6 +15,7 @@ export interface DiskOptions {
   readonly prometheus: string | undefined;
   /** Skip `system df` (slow on big engines): filesystem figures only. */
   readonly breakdown: boolean;
+  readonly measureImage: string | undefined;
 }
 
 /** Measures and reports; resolves with the exit code (1 above --fail). */
@@ -24,7 +25,7 @@ export async function disk(
 ): Promise<number> {
   try {
     const info = await deps.engine.info();
-    const [measure, df] = await Promise.all([measureDataRoot(deps.settings.engine, info, deps.disk), options.breakdown ? deps.engine.df() : Promise.resolve(undefined)]);
+    const [measure, df] = await Promise.all([measureDataRoot(deps.settings.engine, info, deps.disk, { engine: deps.engine, image: options.measureImage }), options.breakdown ? deps.engine.df() : Promise.resolve(undefined)]);
     const report = diskReport({
       engine: { host: deps.settings.engine.host, dataRoot: info.dataRoot, serverVersion: info.serverVersion },
       measure,

@@ -3,6 +3,7 @@ import type { EngineTarget } from '../core/engine-target.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine, EngineDf, EngineInfo } from '../edge/engine.js';
+import { MOUNT_POINT, STAT_COMMAND, parseStatF, pickMeasureImage } from '../core/statfs-text.js';
 
 /** What to read beyond the lists. */
 export interface SnapshotOptions {
@@ -44,14 +45,31 @@ export async function readInventory(engine: Engine, options: SnapshotOptions, no
   };
 }
 
-/** Measures the data root's filesystem: statfs when the engine is local and its data root visible here; else says why not. */
-export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk): Promise<DiskMeasure> {
-  if (!(target.host.startsWith('unix://') || target.host.startsWith('/'))) {
-    return { ok: false, reason: `the engine at ${target.host} is remote: its data root ${info.dataRoot} is not on this machine` };
-  }
+/** How to measure when the data root is not visible here: a helper container of this image (undefined: pick one present). */
+export interface RemoteMeasure {
+  readonly engine: Engine;
+  readonly image: string | undefined;
+}
+
+/**
+ * Measures the data root's filesystem: statfs when the engine is local and its data root visible here; else a
+ * short-lived container of an image already present, mounting the data root read-only; else says why not.
+ */
+export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk, remote?: RemoteMeasure): Promise<DiskMeasure> {
   if (info.dataRoot === '') return { ok: false, reason: 'the engine did not say where its data root is' };
-  // A socket mounted into a container (a DaemonSet) does not bring the data root along: check it is the engine's.
-  const marker = await disk.measure(`${info.dataRoot}/image`);
-  if (!marker.ok) return { ok: false, reason: `the data root ${info.dataRoot} is not visible here (mount it read-only at the same path)` };
-  return disk.measure(info.dataRoot);
+  const local = target.host.startsWith('unix://') || target.host.startsWith('/');
+  let reason = `the engine at ${target.host} is remote: its data root ${info.dataRoot} is not on this machine`;
+  if (local) {
+    // A socket mounted into a container (a DaemonSet) does not bring the data root along: check it is the engine's.
+    const marker = await disk.measure(`${info.dataRoot}/image`);
+    if (marker.ok) return disk.measure(info.dataRoot);
+    reason = `the data root ${info.dataRoot} is not visible here (mount it read-only at the same path)`;
+  }
+  if (!remote) return { ok: false, reason };
+  const image = pickMeasureImage(await remote.engine.images(), remote.image);
+  if (image === undefined) return { ok: false, reason: `${reason}, and no busybox, alpine, debian or ubuntu image is on the engine to measure it with (--measure-image)` };
+  const run = await remote.engine.runReadOnly(image, info.dataRoot, MOUNT_POINT, STAT_COMMAND);
+  if (!run.ok) return { ok: false, reason: `${reason}; measuring it in a container failed: ${run.reason}` };
+  const usage = parseStatF(run.stdout, info.dataRoot);
+  return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` in ${image} printed \`${run.stdout.trim()}\`` };
 }

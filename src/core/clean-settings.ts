@@ -14,6 +14,8 @@ export interface CleanSettings {
   readonly high: Threshold | undefined;
   /** List container sizes (costly on big engines) so the plan shows the bytes each container frees. */
   readonly sizes: boolean;
+  /** Image for the helper container that measures a data root not visible here; undefined: pick one present. */
+  readonly measureImage: string | undefined;
 }
 
 /** The raw options as yargs hands them over. */
@@ -30,6 +32,7 @@ export interface CleanArgs {
   readonly every?: string;
   readonly high?: string;
   readonly sizes?: boolean;
+  readonly measureImage?: string;
 }
 
 /** Default grace period: docker-gc's hour, long enough for a concurrent build to start the container it created. */
@@ -69,5 +72,6 @@ export function parseCleanArgs(args: CleanArgs, build: string | undefined): Clea
     everyMs,
     high: args.high === undefined ? undefined : parseThreshold(args.high, '--high'),
     sizes: args.sizes === true,
+    measureImage: args.measureImage,
   };
 }

@@ -18,7 +18,7 @@ export interface ApiResponse {
 
 /** Sends requests to one engine; `close` frees its sockets. */
 export interface EngineHttp {
-  request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number }): Promise<ApiResponse>;
+  request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number; raw?: boolean }): Promise<ApiResponse>;
   close(): void;
 }
 
@@ -74,6 +74,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('error', reject);
             res.on('end', () => {
+              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
               const text = Buffer.concat(chunks).toString('utf8');
               let body: unknown;
               try {

@@ -50,6 +50,8 @@ export interface Engine {
   removeVolume(name: string): Promise<RemoveOutcome>;
   removeNetwork(id: string): Promise<RemoveOutcome>;
   pruneBuildCache(keepBytes: number): Promise<RemoveOutcome>;
+  /** Runs `command` in a short-lived container of `image` with `hostPath` mounted read-only at `mountPoint`; its stdout, or why not. */
+  runReadOnly(image: string, hostPath: string, mountPoint: string, command: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
   close(): void;
 }
 
@@ -129,6 +131,41 @@ export function createEngine(target: EngineTarget): Engine {
       if (result.status !== 'removed') return result;
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
     },
+    runReadOnly: async (image, hostPath, mountPoint, command) => {
+      const created = await http.request('POST', '/containers/create', {
+        body: {
+          Image: image,
+          Entrypoint: [command[0]],
+          Cmd: command.slice(1),
+          Labels: { 'whalekeeper.managed': 'true' },
+          HostConfig: { Binds: [`${hostPath}:${mountPoint}:ro`], NetworkMode: 'none', ReadonlyRootfs: true },
+        },
+      });
+      if (created.status !== 201) return { ok: false, reason: `cannot create a container of ${image}: ${apiMessage(created)}` };
+      const id = String((created.body as { Id?: string }).Id);
+      try {
+        const started = await http.request('POST', `/containers/${id}/start`);
+        if (started.status >= 300) return { ok: false, reason: `cannot start a container of ${image}: ${apiMessage(started)}` };
+        const waited = await http.request('POST', `/containers/${id}/wait`, { timeoutMs: 60_000 });
+        const code = (waited.body as { StatusCode?: number } | undefined)?.StatusCode;
+        const logs = await http.request('GET', `/containers/${id}/logs?stdout=1&stderr=1`, { raw: true });
+        const text = demultiplex(logs.body as Buffer);
+        return code === 0 ? { ok: true, stdout: text } : { ok: false, reason: `\`${command.join(' ')}\` in ${image} exited ${code}: ${text.trim()}` };
+      } finally {
+        await http.request('DELETE', `/containers/${id}?force=1&v=1`);
+      }
+    },
     close: () => http.close(),
   };
+}
+
+/** The text of a non-TTY container's log stream: frames of an 8-byte header (stream, 0, 0, 0, size) and a payload. */
+export function demultiplex(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let offset = 0; offset + 8 <= buffer.length; ) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

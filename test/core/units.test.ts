@@ -69,3 +69,24 @@ describe('parseCleanArgs', () => {
     expect(parseCleanArgs({ agent: true, buildCache: '' }, undefined).policy.buildCacheKeepBytes).toBe(0);
   });
 });
+
+describe('measuring in a container', async () => {
+  const { parseStatF, pickMeasureImage } = await import('../../src/core/statfs-text.js');
+  const { image } = await import('./fixtures.js');
+
+  it('parses `stat -f -c "%S %b %f %a %c %d"`', () => {
+    expect(parseStatF('4096 1000 400 350 5000 4000\n', '/var/lib/docker')).toMatchObject({
+      totalBytes: 4_096_000, usedBytes: 600 * 4096, availableBytes: 350 * 4096, inodesTotal: 5000, inodesUsed: 1000, method: 'container',
+    });
+    expect(parseStatF('stat: not found', '/x')).toBeUndefined();
+  });
+
+  it.each([
+    [['app:1', 'docker.io/library/alpine:3.20'], undefined, 'docker.io/library/alpine:3.20'],
+    [['whalekeeper-test/busybox:latest'], undefined, 'whalekeeper-test/busybox:latest'],
+    [['app:1', 'alpinelike:1'], undefined, undefined],
+    [['app:1'], 'tools:1', 'tools:1'],
+  ])('picks an image from %j (asked %s): %s', (tags, asked, expected) => {
+    expect(pickMeasureImage(tags.map((t, i) => image(`sha256:${i}`, { tags: [t] })), asked)).toBe(expected);
+  });
+});

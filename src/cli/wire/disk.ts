@@ -16,6 +16,7 @@ export function diskCommand(argv: Readonly<Record<string, unknown>>, ctx: Comman
     fail: threshold('fail'),
     prometheus: typeof argv.prometheus === 'string' ? argv.prometheus : undefined,
     breakdown: argv.breakdown !== false,
+    measureImage: typeof argv.measureImage === 'string' ? argv.measureImage : undefined,
   };
   return disk(options, { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine), disk: createDisk(), now, writeAtomically });
 }
