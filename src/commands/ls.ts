@@ -19,7 +19,7 @@ export async function ls(options: LsOptions, deps: { settings: GlobalSettings; o
   try {
     const { inventory } = await readInventory(
       deps.engine,
-      { sizes: options.sizes, df: options.sizes && (options.images || options.volumes), tagTimes: false, volumes: options.volumes, networks: false },
+      { sizes: options.sizes, df: options.sizes && (options.images || options.volumes), tagTimes: false, volumes: options.volumes, networks: false, images: options.images },
       deps.now,
     );
     deps.output.emit({ type: 'ls-result', result: lsView(inventory, { build: deps.settings.build?.id, images: options.images, volumes: options.volumes, now: deps.now() }) });

@@ -15,13 +15,15 @@ export interface SnapshotOptions {
   readonly tagTimes: boolean;
   readonly volumes: boolean;
   readonly networks: boolean;
+  /** Images (`ls` without --images needs none). */
+  readonly images?: boolean;
 }
 
 /** Reads the inventory. */
 export async function readInventory(engine: Engine, options: SnapshotOptions, now: () => number): Promise<{ inventory: Inventory; df: EngineDf | undefined }> {
   const [containers, images, volumes, networks, df] = await Promise.all([
     engine.containers({ sizes: options.sizes }),
-    engine.images(),
+    options.images === false ? Promise.resolve([]) : engine.images(),
     options.volumes ? engine.volumes() : Promise.resolve([]),
     options.networks ? engine.networks() : Promise.resolve([]),
     options.df ? engine.df() : Promise.resolve(undefined),
