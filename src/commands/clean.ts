@@ -12,6 +12,7 @@ import type { GlobalSettings } from '../core/settings.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine } from '../edge/engine.js';
 import { executePlan } from './clean-execute.js';
+import { LOCK_NAME, takeCleanLock, type LockClaimant } from './clean-lock.js';
 import { measureDataRoot, readInventory } from './snapshot.js';
 
 /** What `clean` needs from the outside world. */
@@ -24,6 +25,7 @@ export interface CleanDeps {
   readonly now: () => number;
   /** Waits; resolves false when aborted (SIGTERM), true otherwise. */
   readonly sleep: (ms: number) => Promise<boolean>;
+  readonly lockClaimant: LockClaimant;
 }
 
 interface Outcome {
@@ -34,6 +36,7 @@ interface Outcome {
 
 async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolean): Promise<Outcome> {
   const engine = deps.connect();
+  let release: (() => Promise<void>) | undefined;
   try {
     const started = deps.now();
     const info = await engine.info();
@@ -51,6 +54,18 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
       return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}` };
     }
     const agent = policy.scope.kind === 'agent';
+    // Agent cleans take the engine-wide lock: a second one at the same time skips instead of racing the first.
+    if (agent && !settings.dryRun) {
+      const lock = await takeCleanLock(engine, deps.now(), deps.lockClaimant);
+      if (lock.status === 'held') {
+        const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
+        const since = lock.sinceMs === null ? '' : ` since ${new Date(lock.sinceMs).toISOString()}`;
+        const skipped = `another clean holds the lock (network \`${LOCK_NAME}\`${since})`;
+        return { plan, skipped, report: buildReport({ plan, results: [], durationMs: deps.now() - started, before, after: before, skipped }) };
+      }
+      if (lock.status === 'none' && !quiet) deps.output.emit({ type: 'warning', message: `cleaning without the engine-wide lock: ${lock.reason}` });
+      if (lock.status === 'taken') release = lock.release;
+    }
     const { inventory } = await readInventory(
       engine,
       {
@@ -68,6 +83,7 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
     const after = before ? await measure() : undefined;
     return { plan, report: buildReport({ plan, results, durationMs: deps.now() - started, before, after }) };
   } finally {
+    await release?.().catch(() => undefined);
     engine.close();
   }
 }
@@ -75,7 +91,8 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
 /** Runs `clean` once, or every `--every`; resolves with the exit code. */
 export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<number> {
   if (settings.everyMs === undefined) {
-    const { plan, report } = await cleanOnce(settings, deps, false);
+    const { plan, report, skipped } = await cleanOnce(settings, deps, false);
+    if (skipped && !report) deps.output.emit({ type: 'info', message: `nothing to do: ${skipped}` });
     if (!report) {
       deps.output.emit({ type: 'clean-plan', plan, verbose: deps.settings.verbose });
       return EXIT.ok;

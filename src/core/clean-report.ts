@@ -35,6 +35,8 @@ export interface CleanReport {
   readonly filesystem: { readonly before: FilesystemUsage; readonly after: FilesystemUsage; readonly freedBytes: number } | null;
   readonly target: { readonly threshold: string; readonly limitBytes: number | null; readonly reached: boolean | null } | null;
   readonly failures: readonly { readonly kind: ObjectKind; readonly id: string; readonly name: string; readonly message: string }[];
+  /** Why nothing was done (another clean held the lock), or null. */
+  readonly skipped: string | null;
 }
 
 const KINDS: readonly ObjectKind[] = ['container', 'image', 'volume', 'network', 'build-cache'];
@@ -46,6 +48,7 @@ export function buildReport(input: {
   durationMs: number;
   before: FilesystemUsage | undefined;
   after: FilesystemUsage | undefined;
+  skipped?: string;
 }): CleanReport {
   const counts = Object.fromEntries(KINDS.map((k) => [k, { removed: 0, vanished: 0, inUse: 0, failed: 0, notNeeded: 0 }])) as Record<ObjectKind, KindCounts>;
   let bytes = 0;
@@ -72,6 +75,7 @@ export function buildReport(input: {
     failures: input.results
       .filter((r) => r.status === 'failed')
       .map((r) => ({ kind: r.action.kind, id: r.action.id, name: r.action.name, message: r.message ?? '' })),
+    skipped: input.skipped ?? null,
   };
 }
 

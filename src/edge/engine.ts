@@ -50,6 +50,8 @@ export interface Engine {
   removeVolume(name: string): Promise<RemoveOutcome>;
   removeNetwork(id: string): Promise<RemoveOutcome>;
   pruneBuildCache(keepBytes: number): Promise<RemoveOutcome>;
+  /** Creates an internal network named `name`: an engine-wide mutex, since the engine refuses a duplicate name (409). */
+  createNamedNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<{ status: 'created' } | { status: 'exists'; createdMs: number | null; labels: Readonly<Record<string, string>> } | { status: 'failed'; message: string }>;
   /** Runs `command` in a short-lived container of `image` with `hostPath` mounted read-only at `mountPoint`; its stdout, or why not. */
   runReadOnly(image: string, hostPath: string, mountPoint: string, command: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
   close(): void;
@@ -130,6 +132,14 @@ export function createEngine(target: EngineTarget): Engine {
       const result = outcome(response);
       if (result.status !== 'removed') return result;
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
+    },
+    createNamedNetwork: async (name, labels) => {
+      const created = await http.request('POST', '/networks/create', { body: { Name: name, CheckDuplicate: true, Driver: 'bridge', Internal: true, Labels: labels } });
+      if (created.status === 201) return { status: 'created' };
+      if (created.status !== 409) return { status: 'failed', message: apiMessage(created) };
+      const existing = await http.request('GET', `/networks/${encodeURIComponent(name)}`);
+      const body = existing.body as { Created?: unknown; Labels?: Record<string, string> | null } | undefined;
+      return { status: 'exists', createdMs: timeMs(body?.Created), labels: body?.Labels ?? {} };
     },
     runReadOnly: async (image, hostPath, mountPoint, command) => {
       const created = await http.request('POST', '/containers/create', {

@@ -95,7 +95,8 @@ function renderKept(kept: readonly KeptItem[], verbose: boolean): string {
 export function renderReport(report: CleanReport, plan: CleanupPlan, style: Style): string {
   const kinds = Object.entries(report.counts).filter(([, c]) => c.removed + c.vanished + c.inUse + c.failed + c.notNeeded > 0);
   const lines = [`Cleaned ${plan.scope.kind === 'build' ? `build ${plan.scope.build}` : 'the engine'} in ${(report.durationMs / 1000).toFixed(1)}s`];
-  if (kinds.length === 0) lines.push('  nothing to remove');
+  if (report.skipped) lines.push(`  skipped: ${report.skipped}`);
+  else if (kinds.length === 0) lines.push('  nothing to remove');
   else {
     lines.push(
       table(

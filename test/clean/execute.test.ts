@@ -21,7 +21,7 @@ function fakeEngine(answers: Record<string, RemoveOutcome>, disk: { used: number
   return {
     calls,
     host: 'fake',
-    info: unused, containers: unused, images: unused, tagTimes: unused, volumes: unused, networks: unused, df: unused, runReadOnly: unused,
+    info: unused, containers: unused, images: unused, tagTimes: unused, volumes: unused, networks: unused, df: unused, runReadOnly: unused, createNamedNetwork: unused,
     removeContainer: (id) => remove(id),
     removeImage: (id) => remove(id),
     removeVolume: (id) => remove(id),

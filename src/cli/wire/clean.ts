@@ -5,6 +5,7 @@ import { createSleep, now } from '../../edge/clock.js';
 import { createDisk } from '../../edge/disk.js';
 import { createEngine } from '../../edge/engine.js';
 import { onAbort } from '../../edge/signals.js';
+import { lockClaimant } from '../../edge/process-identity.js';
 import type { CommandContext } from '../context.js';
 
 /** Runs `whalekeeper clean`. */
@@ -20,6 +21,7 @@ export async function cleanCommand(argv: Readonly<Record<string, unknown>>, ctx:
       disk: createDisk(),
       now,
       sleep: createSleep(aborted.signal),
+      lockClaimant: lockClaimant(),
     });
   } finally {
     unhook();
