@@ -40,7 +40,9 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
   try {
     const started = deps.now();
     const info = await engine.info();
-    const remote = { engine, image: settings.measureImage };
+    // A helper container measures a data root not visible here, but only when a decision needs the figure.
+    const needsDisk = settings.policy.target !== undefined || settings.high !== undefined || settings.measureImage !== undefined;
+    const remote = needsDisk ? { engine, image: settings.measureImage } : undefined;
     const measure = async (): Promise<FilesystemUsage | undefined> => {
       const m = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
       return m.ok ? m.usage : undefined;
@@ -48,7 +50,7 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
     const first = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
     const before = first.ok ? first.usage : undefined;
     const { policy } = settings;
-    if (!first.ok && (policy.target || settings.high)) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${first.reason}; --target/--high cannot be applied` });
+    if (!first.ok && needsDisk && !quiet) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${first.reason}; --target/--high cannot be applied` });
     if (settings.high && before && !isAbove(before, settings.high)) {
       const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
       return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}` };
