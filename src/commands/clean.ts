@@ -56,8 +56,10 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
       return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}` };
     }
     const agent = policy.scope.kind === 'agent';
-    // Agent cleans take the engine-wide lock: a second one at the same time skips instead of racing the first.
-    if (agent && !settings.dryRun) {
+    // Cleans that evict to a target or prune the build cache take the engine-wide lock: a second one at the same
+    // time skips instead of overshooting the target or meeting "a prune operation is already running". Rule-only
+    // cleans need none (an object both plan is removed once; the other counts it as vanished) and save its cost.
+    if (agent && !settings.dryRun && (policy.target !== undefined || policy.buildCacheKeepBytes !== undefined)) {
       const lock = await takeCleanLock(engine, deps.now(), deps.lockClaimant);
       if (lock.status === 'held') {
         const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };

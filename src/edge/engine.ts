@@ -58,7 +58,7 @@ export interface Engine {
 }
 
 /** Concurrent requests for bulk work: enough to hide latency, few enough to leave a shared engine responsive. */
-export const ENGINE_CONCURRENCY = 8;
+export const ENGINE_CONCURRENCY = 16;
 
 function expectOk(host: string, method: string, path: string, response: ApiResponse): unknown {
   if (response.status >= 200 && response.status < 300) return response.body;

@@ -37,7 +37,7 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
 async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code: number; events: WhalekeeperEvent[]; log: string[] }> {
   const events: WhalekeeperEvent[] = [];
   const log: string[] = [];
-  const code = await clean(parseCleanArgs({ agent: true, grace: '0' }, undefined), {
+  const code = await clean(parseCleanArgs({ agent: true, grace: '0', target: '90%' }, undefined), {
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),

@@ -169,10 +169,10 @@ describe('clean --build', () => {
     expect(await containerIds(engine.host, 'status=created')).toEqual([]);
   });
 
-  it('an agent clean skips while another holds the engine-wide lock', async () => {
+  it('a clean to a target skips while another holds the engine-wide lock', async () => {
     await docker(engine.host, ['network', 'create', '--internal', 'whalekeeper-clean-lock']);
     const leftover = await docker(engine.host, ['create', TEST_IMAGE, 'true']);
-    const result = await whalekeeper(['--json', 'clean', '--agent', '--grace', '0'], env);
+    const result = await whalekeeper(['--json', 'clean', '--agent', '--grace', '0', '--target', '99%'], env);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).report.skipped).toMatch(/another clean holds the lock/);
     expect(await containerIds(engine.host)).toContain(leftover);
