@@ -22,7 +22,14 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
     tagTimes: async () => new Map(),
     volumes: async () => [],
     networks: async () => [],
-    df: async () => { throw new Error('not asked for'); },
+    df: async () => {
+      const zero = { count: 0, bytes: 0, reclaimableBytes: 0 };
+      return {
+        usage: { images: zero, containers: zero, volumes: zero, buildCache: zero },
+        sharedSize: new Map(), volumeSize: new Map(), containerSize: new Map(),
+        buildCache: { totalBytes: 0, reclaimableBytes: 0, records: 0 },
+      };
+    },
     removeContainer: async (id) => answers[id] ?? { status: 'removed' },
     removeImage: async () => ({ status: 'removed' }),
     removeVolume: async () => ({ status: 'removed' }),
