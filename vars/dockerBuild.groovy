@@ -10,7 +10,7 @@ def call(Map config = [:]) {
         file     : ['string',  null],    // the Dockerfile, e.g. 'pipelines/Build.Dockerfile' (default: docker's)
         context  : ['string',  '.'],     // the build context directory
         args     : ['strings', []],      // more docker build options, e.g. ['--pull']
-        buildArgs: ['map',     [:]],     // build args, e.g. [VERSION: '1.2'] (BUILD_NUMBER is added by whalekeeper; never secrets)
+        buildArgs: ['map',     [:]],     // build args, e.g. [VERSION: '1.2'] (never secrets; BUILD_NUMBER is added)
         tag      : ['scalar',  null],    // the tag (default: env.BUILD_NUMBER)
     ])
     wk.requireOperands(c, ['image', 'context'])

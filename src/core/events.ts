@@ -4,6 +4,7 @@ import type { AuditEvent } from './audit-events.js';
 import type { BuildEvent } from './build-events.js';
 import type { ShimEvent } from './shim-events.js';
 import type { VerifyEvent } from './verify-events.js';
+import type { CleanEvent, InventoryEvent } from './clean-events.js';
 
 /** Events of `whalekeeper run`. */
 export type RunEvent =
@@ -28,7 +29,7 @@ export type CommonEvent =
     };
 
 /** Every event whalekeeper emits. */
-export type WhalekeeperEvent = RunEvent | BuildEvent | AuditEvent | ShimEvent | VerifyEvent | CommonEvent;
+export type WhalekeeperEvent = RunEvent | BuildEvent | CleanEvent | InventoryEvent | VerifyEvent | AuditEvent | ShimEvent | CommonEvent;
 
 /** Where commands send events. Implementations render them; commands never write to stdout/stderr themselves. */
 export interface Output {

@@ -1,4 +1,5 @@
-// Time for pollers: injected so that tests drive it without waiting.
+// Time: a monotonic clock and abortable sleeps, injected so that tests drive them without waiting.
+import { setTimeout as delay } from 'node:timers/promises';
 
 /** A monotonic clock and a sleep that an abort cuts short. */
 export interface Clock {
@@ -23,5 +24,21 @@ export function createClock(): Clock {
         const timer = setTimeout(done, ms);
         signal.addEventListener('abort', done, { once: true });
       }),
+  };
+}
+
+/** Milliseconds since the epoch. */
+export const now = (): number => Date.now();
+
+/** Sleeps `ms`; resolves false as soon as `signal` aborts, true when the time is up. */
+export function createSleep(signal: AbortSignal): (ms: number) => Promise<boolean> {
+  return async (ms) => {
+    if (signal.aborted) return false;
+    try {
+      await delay(ms, undefined, { signal });
+      return true;
+    } catch {
+      return false;
+    }
   };
 }

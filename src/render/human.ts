@@ -7,6 +7,7 @@ import { renderBuildHuman } from './build.js';
 import { renderShimHuman } from './shim.js';
 import type { Style } from './style.js';
 import { renderVerifyHuman } from './verify.js';
+import { renderCleanHuman } from './clean.js';
 
 /** A rendered line and the stream it belongs on. */
 export interface Line {
@@ -42,6 +43,14 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Line | reado
     case 'verify-replicas':
     case 'verify-report':
       return renderVerifyHuman(event, style);
+    case 'clean-plan':
+    case 'clean-report':
+    case 'clean-measure':
+    case 'clean-failed':
+    case 'clean-round':
+    case 'ls-result':
+    case 'disk-result':
+      return renderCleanHuman(event, style);
     case 'info':
       return { stream: 'err', text: `${PREFIX}${event.message}` };
     case 'warning':

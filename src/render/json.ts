@@ -12,6 +12,11 @@ export function renderJson(event: WhalekeeperEvent): Line {
   if (event.type === 'audit-report') return renderAuditJson(event.report);
   if (event.type === 'shim-installed' || event.type === 'shim-uninstalled' || event.type === 'shim-function') return renderShimJson(event);
   if (event.type === 'verify-report') return renderVerifyJson(event);
+  // Results are the one document on stdout; their shapes are versioned.
+  if (event.type === 'clean-plan') return { stream: 'out', text: JSON.stringify({ version: 1, dryRun: true, plan: event.plan }) };
+  if (event.type === 'clean-report') return { stream: 'out', text: JSON.stringify({ version: 1, dryRun: false, report: event.report, plan: event.plan }) };
+  if (event.type === 'ls-result') return { stream: 'out', text: JSON.stringify(event.result) };
+  if (event.type === 'disk-result') return { stream: 'out', text: JSON.stringify(event.report) };
   const body = event.type === 'docker-command' ? { ...event, argv: maskDockerArgv(event.argv) } : event;
   return { stream: 'err', text: JSON.stringify(body) };
 }

@@ -1,0 +1,126 @@
+// clean: removing 200+ stopped containers with written data, by `whalekeeper clean --agent --grace 0`, by
+// `docker container prune -f` (the engine's own) and by the seed's loop (one `docker rm` per container), in the same
+// run, each on a fresh set; `ls` against `docker ps -a`; and the peak memory of a plan over 10,000 containers.
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const CONTAINERS = 200;
+const REPS = 3;
+
+export default async function clean(ctx) {
+  const env = { ...process.env, DOCKER_HOST: ctx.dockerHost };
+  const docker = (args) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim();
+
+  /** CONTAINERS stopped containers, each with 1 MB written into its layer; 8 docker clients at a time (set-up only). */
+  async function leftovers() {
+    let next = 0;
+    const worker = async () => {
+      while (next++ < CONTAINERS) await run('docker', ['run', '-d', ctx.image, 'dd', 'if=/dev/zero', 'of=/fill', 'bs=64k', 'count=16'], { env });
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    while (docker(['ps', '-q']) !== '') await new Promise((r) => setTimeout(r, 100));
+    const count = docker(['ps', '-aq']).split('\n').filter(Boolean).length;
+    if (count !== CONTAINERS) throw new Error(`expected ${CONTAINERS} stopped containers, found ${count}`);
+  }
+
+  /** Wall time of one command, and a check that it left no container. */
+  function timed(file, args) {
+    const start = performance.now();
+    const result = spawnSync(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed: ${result.stderr}`);
+    const left = docker(['ps', '-aq']);
+    if (left !== '') throw new Error(`${file} ${args.join(' ')} left containers`);
+    return ms;
+  }
+
+  const subjects = {
+    whalekeeper: ['node', [ctx.bin, 'clean', '--agent', '--grace', '0']],
+    prune: ['docker', ['container', 'prune', '-f']],
+    loop: ['bash', ['-c', 'for c in $(docker ps -qa); do docker rm $c >/dev/null; done']],
+  };
+  const times = { whalekeeper: [], prune: [], loop: [] };
+  docker(['container', 'prune', '-f']);
+  for (let rep = 0; rep < REPS; rep++) {
+    for (const [name, [file, args]] of Object.entries(subjects)) {
+      await leftovers();
+      times[name].push(timed(file, args));
+      ctx.log(`clean ${name} #${rep + 1}: ${times[name].at(-1).toFixed(0)} ms`);
+    }
+  }
+
+  // ls against docker ps -a, with CONTAINERS stopped containers present.
+  await leftovers();
+  const [ls, ps, version] = ctx.hyperfine([`node ${ctx.bin} ls`, 'docker ps -a', `node ${ctx.bin} --version`], { runs: 10, warmup: 2, env: { DOCKER_HOST: ctx.dockerHost } });
+  docker(['container', 'prune', '-f']);
+
+  const memory = await peakMemory(ctx);
+  const wk = ctx.median(times.whalekeeper);
+  const prune = ctx.median(times.prune);
+  const loop = ctx.median(times.loop);
+  return [
+    { measure: `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``, subjectMs: wk, peer: '`docker container prune -f`', peerMs: prune, target: '≤ 1.20×', note: `median of ${REPS} runs each, fresh containers each run, 1 MB written in each` },
+    { measure: `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`)", peerMs: loop, target: '≤ 0.20× (5× faster)' },
+    { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, note: `no target; node and yargs alone (\`whalekeeper --version\`) take ${version.toFixed(0)} ms of it` },
+    {
+      measure: 'peak RSS: `clean --agent --dry-run --json` with 10,000 containers and 2,000 images in the inventory (MB, not ms)',
+      subjectMs: memory,
+      peer: 'the target, 150 MB',
+      peerMs: 150,
+      target: '≤ 1.00×',
+      note: 'maximum resident set size from /usr/bin/time -f %M of the built CLI, against a fake Engine API on a unix socket serving a synthetic inventory (so the whole path is measured: JSON parse, inventory, plan, rendering)',
+    },
+  ];
+}
+
+/** Serves a synthetic engine (10,000 stopped containers, 2,000 images) and returns the CLI's peak RSS in MB. */
+async function peakMemory(ctx) {
+  const dir = mkdtempSync(join(tmpdir(), 'wk-mem-'));
+  const socket = join(dir, 'docker.sock');
+  const hex = (n, width = 64) => n.toString(16).padStart(width, '0');
+  const created = Math.floor(Date.now() / 1000) - 7200;
+  const images = Array.from({ length: 2000 }, (_, i) => ({
+    Id: `sha256:${hex(i + 1)}`, ParentId: '', RepoTags: i % 2 ? [`registry.local/team/app-${i}:build-${i}`] : ['<none>:<none>'], RepoDigests: [],
+    Created: created - i * 60, Size: 50_000_000 + i, SharedSize: -1, VirtualSize: 50_000_000, Labels: { 'org.opencontainers.image.revision': hex(i, 40) }, Containers: -1,
+  }));
+  const containers = Array.from({ length: 10_000 }, (_, i) => ({
+    Id: hex(1_000_000 + i), Names: [`/ci_job_${i}_step`], Image: images[i % 2000].RepoTags[0], ImageID: images[i % 2000].Id, Command: 'sh -c ./test.sh',
+    Created: created - i, State: i % 50 === 0 ? 'running' : 'exited', Status: 'Exited (0) 2 hours ago', Ports: [],
+    Labels: { 'whalekeeper.build': `jenkins-app-${i % 300}`, 'whalekeeper.managed': 'true', 'com.example.team': 'platform' },
+    HostConfig: { NetworkMode: 'default' }, NetworkSettings: { Networks: { bridge: { NetworkID: hex(7) } } },
+    Mounts: [{ Type: 'volume', Name: hex(2_000_000 + i), Destination: '/data', Driver: 'local', RW: true }],
+  }));
+  const body = {
+    '/v1.41/info': { DockerRootDir: '/nonexistent/docker', ServerVersion: '20.10.24', Name: 'fake' },
+    '/v1.41/containers/json?all=1': containers,
+    '/v1.41/images/json': images,
+    '/v1.41/networks': [{ Name: 'bridge', Id: hex(7), Created: '2026-01-01T00:00:00Z', Driver: 'bridge', Labels: {} }],
+    '/v1.41/volumes': { Volumes: [] },
+  };
+  const server = createServer((req, res) => {
+    const answer = body[req.url];
+    res.writeHead(answer ? 200 : 404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(answer ?? { message: `not faked: ${req.url}` }));
+  });
+  await new Promise((resolve) => server.listen(socket, resolve));
+  try {
+    const peaks = [];
+    for (let i = 0; i < 3; i++) {
+      const { stderr } = await run('/usr/bin/time', ['-f', '%M', 'node', ctx.bin, '--json', 'clean', '--agent', '--dry-run'], {
+        env: { PATH: process.env.PATH, DOCKER_HOST: `unix://${socket}` },
+        maxBuffer: 512 * 1024 * 1024,
+      });
+      peaks.push(Number(stderr.trim().split('\n').at(-1)) / 1024);
+    }
+    ctx.log(`peak RSS with 10,000 containers: ${peaks.map((p) => p.toFixed(0)).join(', ')} MB`);
+    return ctx.median(peaks);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

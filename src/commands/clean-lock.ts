@@ -1,0 +1,39 @@
+// One agent clean at a time per engine. The lock is an internal network with a fixed name, because the engine
+// refuses a second network of the same name (409): it works for remote engines and across hosts and pods, where a
+// lock file would not, and needs no image (a lock container would keep its image from removal and make the real run
+// differ from the dry run). A lock older than LOCK_STALE_MS is taken over: its holder died without releasing it.
+import { LABELS } from '../core/labels.js';
+import type { Engine } from '../edge/engine.js';
+
+/** The lock network's name. */
+export const LOCK_NAME = 'whalekeeper-clean-lock';
+
+/** After this long a lock is stale: no agent clean takes half an hour, even on big engines. */
+export const LOCK_STALE_MS = 30 * 60_000;
+
+/** The lock as taken (release it when done), held by another clean, or not available on this engine. */
+export type Lock = { readonly status: 'taken'; release(): Promise<void> } | { readonly status: 'held'; readonly sinceMs: number | null } | { readonly status: 'none'; readonly reason: string };
+
+/** The label naming the lock's holder, `HOSTNAME:PID`. */
+export const LOCK_HOLDER_LABEL = 'whalekeeper.lock-holder';
+
+/** Who asks for the lock, and whether a holder on this host is still alive (so a lock left by a crash or an engine restart is taken over at once). */
+export interface LockClaimant {
+  readonly holder: string;
+  readonly isAlive: (holder: string) => boolean;
+}
+
+/** Takes the lock. */
+export async function takeCleanLock(engine: Engine, now: number, claimant: LockClaimant): Promise<Lock> {
+  const labels = { [LABELS.managed]: 'true', [LABELS.keep]: 'true', [LOCK_HOLDER_LABEL]: claimant.holder };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const created = await engine.createNamedNetwork(LOCK_NAME, labels);
+    if (created.status === 'created') return { status: 'taken', release: async () => void (await engine.removeNetwork(LOCK_NAME)) };
+    if (created.status === 'failed') return { status: 'none', reason: created.message };
+    const holder = created.labels[LOCK_HOLDER_LABEL];
+    const stale = (created.createdMs !== null && now - created.createdMs > LOCK_STALE_MS) || (holder !== undefined && (holder === claimant.holder || !claimant.isAlive(holder)));
+    if (!stale) return { status: 'held', sinceMs: created.createdMs };
+    await engine.removeNetwork(LOCK_NAME);
+  }
+  return { status: 'held', sinceMs: null };
+}

@@ -1,0 +1,132 @@
+// `whalekeeper clean`: read the engine, plan, then render the plan (--dry-run) or carry out that same plan and report.
+import { planCleanup, type CleanupPlan } from '../core/cleanup-plan.js';
+import { buildReport, hasFailures, type CleanReport } from '../core/clean-report.js';
+import type { CleanSettings } from '../core/clean-settings.js';
+import { EngineUnreachableError } from '../core/errors.js';
+import type { Output } from '../core/events.js';
+import { EXIT } from '../core/exit-codes.js';
+import type { FilesystemUsage } from '../core/inventory.js';
+import { isAbove } from '../core/disk-status.js';
+import { formatBytes, formatThreshold } from '../core/units.js';
+import type { GlobalSettings } from '../core/settings.js';
+import type { Disk } from '../edge/disk.js';
+import type { Engine } from '../edge/engine.js';
+import { executePlan } from './clean-execute.js';
+import { LOCK_NAME, takeCleanLock, type LockClaimant } from './clean-lock.js';
+import { measureDataRoot, readInventory } from './snapshot.js';
+
+/** What `clean` needs from the outside world. */
+export interface CleanDeps {
+  readonly settings: GlobalSettings;
+  readonly output: Output;
+  /** A fresh engine connection (one per round with --every, so an engine restart costs one round at most). */
+  readonly connect: () => Engine;
+  readonly disk: Disk;
+  readonly now: () => number;
+  /** Waits; resolves false when aborted (SIGTERM), true otherwise. */
+  readonly sleep: (ms: number) => Promise<boolean>;
+  readonly lockClaimant: LockClaimant;
+}
+
+interface Outcome {
+  readonly plan: CleanupPlan;
+  readonly report: CleanReport | undefined;
+  readonly skipped?: string;
+}
+
+async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolean): Promise<Outcome> {
+  const engine = deps.connect();
+  let release: (() => Promise<void>) | undefined;
+  try {
+    const started = deps.now();
+    const info = await engine.info();
+    // A helper container measures a data root not visible here, but only when a decision needs the figure.
+    const needsDisk = settings.policy.target !== undefined || settings.high !== undefined || settings.measureImage !== undefined;
+    const remote = needsDisk ? { engine, image: settings.measureImage } : undefined;
+    const measure = async (): Promise<FilesystemUsage | undefined> => {
+      const m = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
+      return m.ok ? m.usage : undefined;
+    };
+    const first = await measureDataRoot(deps.settings.engine, info, deps.disk, remote);
+    const before = first.ok ? first.usage : undefined;
+    const { policy } = settings;
+    if (!first.ok && needsDisk && !quiet) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${first.reason}; --target/--high cannot be applied` });
+    if (settings.high && before && !isAbove(before, settings.high)) {
+      const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
+      return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}` };
+    }
+    const agent = policy.scope.kind === 'agent';
+    // Cleans that evict to a target or prune the build cache take the engine-wide lock: a second one at the same
+    // time skips instead of overshooting the target or meeting "a prune operation is already running". Rule-only
+    // cleans need none (an object both plan is removed once; the other counts it as vanished) and save its cost.
+    if (agent && !settings.dryRun && (policy.target !== undefined || policy.buildCacheKeepBytes !== undefined)) {
+      const lock = await takeCleanLock(engine, deps.now(), deps.lockClaimant);
+      if (lock.status === 'held') {
+        const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
+        const since = lock.sinceMs === null ? '' : ` since ${new Date(lock.sinceMs).toISOString()}`;
+        const skipped = `another clean holds the lock (network \`${LOCK_NAME}\`${since})`;
+        return { plan, skipped, report: buildReport({ plan, results: [], durationMs: deps.now() - started, before, after: before, skipped }) };
+      }
+      if (lock.status === 'none' && !quiet) deps.output.emit({ type: 'warning', message: `cleaning without the engine-wide lock: ${lock.reason}` });
+      if (lock.status === 'taken') release = lock.release;
+    }
+    const { inventory } = await readInventory(
+      engine,
+      {
+        sizes: settings.sizes,
+        df: agent && (policy.target !== undefined || policy.volumes || policy.buildCacheKeepBytes !== undefined || policy.images === 'unused'),
+        tagTimes: agent && (policy.target !== undefined || policy.images === 'unused'),
+        volumes: agent && policy.volumes,
+        networks: !agent || policy.networks,
+      },
+      deps.now,
+    );
+    const plan = planCleanup(inventory, policy, before, deps.now());
+    if (settings.dryRun) return { plan, report: undefined };
+    const results = await executePlan(plan, engine, measure, quiet ? { emit: () => {}, addSecret: () => {} } : deps.output);
+    const after = before ? await measure() : undefined;
+    return { plan, report: buildReport({ plan, results, durationMs: deps.now() - started, before, after }) };
+  } finally {
+    await release?.().catch(() => undefined);
+    engine.close();
+  }
+}
+
+/** Runs `clean` once, or every `--every`; resolves with the exit code. */
+export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<number> {
+  if (settings.everyMs === undefined) {
+    const { plan, report, skipped } = await cleanOnce(settings, deps, false);
+    if (skipped && !report) deps.output.emit({ type: 'info', message: `nothing to do: ${skipped}` });
+    if (!report) {
+      deps.output.emit({ type: 'clean-plan', plan, verbose: deps.settings.verbose });
+      return EXIT.ok;
+    }
+    deps.output.emit({ type: 'clean-report', report, plan });
+    return hasFailures(report) ? EXIT.failed : EXIT.ok;
+  }
+  for (let round = 1; ; round++) {
+    deps.output.emit({ type: 'clean-round', round, summary: await roundSummary(settings, deps) });
+    if (!(await deps.sleep(settings.everyMs))) return EXIT.ok;
+  }
+}
+
+/** One round of --every, as one line; an unreachable engine is a line too (it may be restarting), not the end. */
+async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<string> {
+  try {
+    const { report, skipped } = await cleanOnce(settings, deps, true);
+    if (skipped) return `nothing to do: ${skipped}`;
+    if (!report) return 'nothing to do';
+    const c = report.counts;
+    const fs = report.filesystem;
+    const failed = report.failures.length;
+    return [
+      `removed ${c.container.removed} containers, ${c.image.removed} images, ${c.volume.removed} volumes, ${c.network.removed} networks`,
+      fs ? `freed ${formatBytes(fs.freedBytes)} (${fs.before.usedPercent.toFixed(1)}% -> ${fs.after.usedPercent.toFixed(1)}%)` : `engine reports ${formatBytes(report.engineReclaimedBytes)}`,
+      `${(report.durationMs / 1000).toFixed(1)}s`,
+      ...(failed > 0 ? [`${failed} failed: ${report.failures[0]!.message}`] : []),
+    ].join('; ');
+  } catch (error) {
+    if (error instanceof EngineUnreachableError) return `skipped: ${error.message}`;
+    throw error;
+  }
+}

@@ -1,0 +1,96 @@
+// A small HTTP client for the Docker Engine API over a unix socket or tcp (with the client's TLS files).
+// node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { engineAddress, type EngineTarget } from '../core/engine-target.js';
+import { EngineUnreachableError } from '../core/errors.js';
+
+/** The API version whalekeeper speaks: Docker 20.10's, understood by every engine since. */
+export const API_VERSION = 'v1.41';
+
+/** An answer: status and parsed JSON body (undefined when empty). */
+export interface ApiResponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Sends requests to one engine; `close` frees its sockets. */
+export interface EngineHttp {
+  request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number; raw?: boolean }): Promise<ApiResponse>;
+  close(): void;
+}
+
+/** The message of an error answer: the engine's `{"message": ...}`, else the status. */
+export function apiMessage(response: ApiResponse): string {
+  const body = response.body as { message?: unknown } | undefined;
+  return typeof body?.message === 'string' ? body.message : `HTTP ${response.status}`;
+}
+
+/** Connects to the engine the settings resolved; throws EngineUnreachableError for transports it cannot speak. */
+export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHttp {
+  let address;
+  try {
+    address = engineAddress(target.host, target.tls !== undefined);
+  } catch (error) {
+    throw new EngineUnreachableError(target.host, (error as Error).message);
+  }
+  if (address.kind === 'other') throw new EngineUnreachableError(target.host, `${address.scheme}:// is not supported by ls/clean/disk; use unix:// or tcp://`);
+  const tls = target.tls !== undefined || target.host.startsWith('https://');
+  const agentOptions = { keepAlive: true, maxSockets };
+  const agent =
+    address.kind === 'unix'
+      ? new HttpAgent(agentOptions)
+      : tls
+        ? new HttpsAgent({
+            ...agentOptions,
+            ...(target.tls
+              ? {
+                  ca: readFileSync(join(target.tls.certPath, 'ca.pem')),
+                  cert: readFileSync(join(target.tls.certPath, 'cert.pem')),
+                  key: readFileSync(join(target.tls.certPath, 'key.pem')),
+                  rejectUnauthorized: target.tls.verify,
+                }
+              : {}),
+          })
+        : new HttpAgent(agentOptions);
+  const send = tls && address.kind === 'tcp' ? httpsRequest : httpRequest;
+  const where = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
+  return {
+    request: (method, path, options = {}) =>
+      new Promise<ApiResponse>((resolve, reject) => {
+        const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const req = send(
+          {
+            ...where,
+            agent,
+            method,
+            path: `/${API_VERSION}${path}`,
+            headers: { Host: 'docker', ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
+          },
+          (res: IncomingMessage) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('error', reject);
+            res.on('end', () => {
+              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+              const text = Buffer.concat(chunks).toString('utf8');
+              let body: unknown;
+              try {
+                body = text === '' ? undefined : JSON.parse(text);
+              } catch {
+                body = { message: text.trim() };
+              }
+              resolve({ status: res.statusCode ?? 0, body });
+            });
+          },
+        );
+        req.setTimeout(options.timeoutMs ?? 120_000, () => req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
+        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, error.code ?? error.message, { cause: error })));
+        if (payload !== undefined) req.write(payload);
+        req.end();
+      }),
+    close: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,181 @@
+// The Engine: Docker Engine API access for ls, clean and disk, returning core types. One HTTP client, no docker
+// processes: bulk removals are concurrent requests over a keep-alive agent.
+import { buildCacheFromApi, containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../core/engine-json.js';
+import type { EngineTarget } from '../core/engine-target.js';
+import { EngineUnreachableError } from '../core/errors.js';
+import type { BuildCacheInfo, ContainerInfo, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from '../core/inventory.js';
+import { mapPool } from '../core/pool.js';
+import { apiMessage, createEngineHttp, type ApiResponse, type EngineHttp } from './engine-http.js';
+
+/** What the engine says about itself. */
+export interface EngineInfo {
+  readonly dataRoot: string;
+  readonly serverVersion: string;
+  readonly name: string;
+  readonly os: string;
+}
+
+/** The result of one removal. `vanished` (404) and `in-use` (409) are the normal races of a shared engine. */
+export type RemoveOutcome =
+  | { readonly status: 'removed'; readonly bytes?: number }
+  | { readonly status: 'vanished' }
+  | { readonly status: 'in-use'; readonly message: string }
+  | { readonly status: 'failed'; readonly message: string };
+
+/** What /system/df reports, as the engine's breakdown plus per-object sizes to fill in the inventory. */
+export interface EngineDf {
+  readonly usage: EngineUsage;
+  readonly sharedSize: ReadonlyMap<string, number>;
+  readonly volumeSize: ReadonlyMap<string, number>;
+  readonly containerSize: ReadonlyMap<string, number>;
+  readonly buildCache: BuildCacheInfo;
+}
+
+/** Docker Engine access for ls, clean and disk. */
+export interface Engine {
+  readonly host: string;
+  info(): Promise<EngineInfo>;
+  /** All containers; with `sizes` the engine computes each writable layer's size (costly on big engines). */
+  containers(options: { sizes: boolean }): Promise<ContainerInfo[]>;
+  images(): Promise<ImageInfo[]>;
+  /** When each image was last tagged, for the ids given (one inspect each, concurrently). */
+  tagTimes(ids: readonly string[]): Promise<Map<string, number>>;
+  volumes(): Promise<VolumeInfo[]>;
+  networks(): Promise<NetworkInfo[]>;
+  /** `docker system df`: slow on big engines (moby #31719), so only read when asked for. */
+  df(): Promise<EngineDf>;
+  removeContainer(id: string, options: { force: boolean; volumes: boolean }): Promise<RemoveOutcome>;
+  /** Removes an image tag by tag (never forced), then by id when it had none. */
+  removeImage(id: string, tags: readonly string[]): Promise<RemoveOutcome>;
+  removeVolume(name: string): Promise<RemoveOutcome>;
+  removeNetwork(id: string): Promise<RemoveOutcome>;
+  pruneBuildCache(keepBytes: number): Promise<RemoveOutcome>;
+  /** Creates an internal network named `name`: an engine-wide mutex, since the engine refuses a duplicate name (409). */
+  createNamedNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<{ status: 'created' } | { status: 'exists'; createdMs: number | null; labels: Readonly<Record<string, string>> } | { status: 'failed'; message: string }>;
+  /** Runs `command` in a short-lived container of `image` with `hostPath` mounted read-only at `mountPoint`; its stdout, or why not. */
+  runReadOnly(image: string, hostPath: string, mountPoint: string, command: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
+  close(): void;
+}
+
+/** Concurrent requests for bulk work: enough to hide latency, few enough to leave a shared engine responsive. */
+export const ENGINE_CONCURRENCY = 16;
+
+function expectOk(host: string, method: string, path: string, response: ApiResponse): unknown {
+  if (response.status >= 200 && response.status < 300) return response.body;
+  throw new EngineUnreachableError(host, `${method} ${path} answered ${response.status}: ${apiMessage(response)}`);
+}
+
+function outcome(response: ApiResponse): RemoveOutcome {
+  if (response.status >= 200 && response.status < 300) return { status: 'removed' };
+  if (response.status === 404) return { status: 'vanished' };
+  const message = apiMessage(response);
+  // Networks in use answer 403 ("has active endpoints") on older engines, 409 on newer ones.
+  if (response.status === 409 || /active endpoints|in use|is being used|running/i.test(message)) return { status: 'in-use', message };
+  return { status: 'failed', message };
+}
+
+/** Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3). */
+export function createEngine(target: EngineTarget): Engine {
+  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY);
+  const get = async (path: string): Promise<unknown> => expectOk(target.host, 'GET', path, await http.request('GET', path));
+  const del = async (path: string): Promise<RemoveOutcome> => outcome(await http.request('DELETE', path));
+  return {
+    host: target.host,
+    info: async () => {
+      const raw = (await get('/info')) as Record<string, unknown>;
+      return { dataRoot: String(raw.DockerRootDir ?? ''), serverVersion: String(raw.ServerVersion ?? ''), name: String(raw.Name ?? ''), os: String(raw.OperatingSystem ?? '') };
+    },
+    containers: async ({ sizes }) => ((await get(`/containers/json?all=1${sizes ? '&size=1' : ''}`)) as Record<string, unknown>[]).map((raw) => containerFromApi(raw, sizes)),
+    images: async () => ((await get('/images/json')) as Record<string, unknown>[]).map((raw) => imageFromApi(raw)),
+    tagTimes: async (ids) => {
+      const times = new Map<string, number>();
+      await mapPool(ids, ENGINE_CONCURRENCY, async (id) => {
+        const response = await http.request('GET', `/images/${encodeURIComponent(id)}/json`);
+        if (response.status !== 200) return;
+        const ms = timeMs((response.body as { Metadata?: { LastTagTime?: unknown } }).Metadata?.LastTagTime);
+        if (ms !== null) times.set(id, ms);
+      });
+      return times;
+    },
+    volumes: async () => (((await get('/volumes')) as { Volumes?: Record<string, unknown>[] | null }).Volumes ?? []).map(volumeFromApi),
+    networks: async () => ((await get('/networks')) as Record<string, unknown>[]).map(networkFromApi),
+    df: async () => {
+      const raw = (await get('/system/df')) as Record<string, unknown>;
+      const images = (raw.Images as Record<string, unknown>[] | null) ?? [];
+      const volumes = (raw.Volumes as Record<string, unknown>[] | null) ?? [];
+      const containers = (raw.Containers as Record<string, unknown>[] | null) ?? [];
+      return {
+        usage: usageFromApi(raw),
+        sharedSize: new Map(images.map((i) => [String(i.Id), Number(i.SharedSize ?? -1)])),
+        volumeSize: new Map(volumes.map((v) => [String(v.Name), Number((v.UsageData as { Size?: number } | undefined)?.Size ?? -1)])),
+        containerSize: new Map(containers.map((c) => [String(c.Id), Number(c.SizeRw ?? 0)])),
+        buildCache: buildCacheFromApi((raw.BuildCache as Record<string, unknown>[] | null) ?? []),
+      };
+    },
+    removeContainer: (id, { force, volumes }) => del(`/containers/${encodeURIComponent(id)}?force=${force ? 1 : 0}&v=${volumes ? 1 : 0}`),
+    removeImage: async (id, tags) => {
+      // Tag by tag without force: the last tag removes the image; a container that started using it meanwhile makes it 409.
+      let last: RemoveOutcome = { status: 'vanished' };
+      for (const tag of tags) {
+        last = await del(`/images/${encodeURIComponent(tag)}?noprune=0`);
+        if (last.status === 'in-use' || last.status === 'failed') return last;
+      }
+      if (tags.length === 0 || last.status === 'vanished') return del(`/images/${encodeURIComponent(id)}?noprune=0`);
+      // The last tag may have left the image behind when it also had a digest reference; remove it by id then.
+      const rest = await del(`/images/${encodeURIComponent(id)}?noprune=0`);
+      return rest.status === 'vanished' ? { status: 'removed' } : rest;
+    },
+    removeVolume: (name) => del(`/volumes/${encodeURIComponent(name)}`),
+    removeNetwork: (id) => del(`/networks/${encodeURIComponent(id)}`),
+    pruneBuildCache: async (keepBytes) => {
+      const response = await http.request('POST', `/build/prune?keep-storage=${keepBytes}`, { timeoutMs: 600_000 });
+      const result = outcome(response);
+      if (result.status !== 'removed') return result;
+      return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
+    },
+    createNamedNetwork: async (name, labels) => {
+      const created = await http.request('POST', '/networks/create', { body: { Name: name, CheckDuplicate: true, Driver: 'bridge', Internal: true, Labels: labels } });
+      if (created.status === 201) return { status: 'created' };
+      if (created.status !== 409) return { status: 'failed', message: apiMessage(created) };
+      const existing = await http.request('GET', `/networks/${encodeURIComponent(name)}`);
+      const body = existing.body as { Created?: unknown; Labels?: Record<string, string> | null } | undefined;
+      return { status: 'exists', createdMs: timeMs(body?.Created), labels: body?.Labels ?? {} };
+    },
+    runReadOnly: async (image, hostPath, mountPoint, command) => {
+      const created = await http.request('POST', '/containers/create', {
+        body: {
+          Image: image,
+          Entrypoint: [command[0]],
+          Cmd: command.slice(1),
+          Labels: { 'whalekeeper.managed': 'true' },
+          HostConfig: { Binds: [`${hostPath}:${mountPoint}:ro`], NetworkMode: 'none', ReadonlyRootfs: true },
+        },
+      });
+      if (created.status !== 201) return { ok: false, reason: `cannot create a container of ${image}: ${apiMessage(created)}` };
+      const id = String((created.body as { Id?: string }).Id);
+      try {
+        const started = await http.request('POST', `/containers/${id}/start`);
+        if (started.status >= 300) return { ok: false, reason: `cannot start a container of ${image}: ${apiMessage(started)}` };
+        const waited = await http.request('POST', `/containers/${id}/wait`, { timeoutMs: 60_000 });
+        const code = (waited.body as { StatusCode?: number } | undefined)?.StatusCode;
+        const logs = await http.request('GET', `/containers/${id}/logs?stdout=1&stderr=1`, { raw: true });
+        const text = demultiplex(logs.body as Buffer);
+        return code === 0 ? { ok: true, stdout: text } : { ok: false, reason: `\`${command.join(' ')}\` in ${image} exited ${code}: ${text.trim()}` };
+      } finally {
+        await http.request('DELETE', `/containers/${id}?force=1&v=1`);
+      }
+    },
+    close: () => http.close(),
+  };
+}
+
+/** The text of a non-TTY container's log stream: frames of an 8-byte header (stream, 0, 0, 0, size) and a payload. */
+export function demultiplex(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  for (let offset = 0; offset + 8 <= buffer.length; ) {
+    const size = buffer.readUInt32BE(offset + 4);
+    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
