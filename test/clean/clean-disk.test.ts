@@ -103,6 +103,16 @@ describe('clean --agent --grace 0 --target 50% on a disk past 85%', () => {
     expect((await diskNow()).usedPercent).toBeLessThan(50);
   });
 
+  it('--images unused --volumes: the remaining unused images and the anonymous volume go, the image in use stays', async () => {
+    expect(await docker(engine.host, ['volume', 'ls', '-q'])).not.toBe('');
+    const result = await whalekeeper(['clean', '--agent', '--grace', '0', '--images', 'unused', '--volumes', '--keep-image', 'whalekeeper-test/*'], env);
+    expect(result.exitCode).toBe(0);
+    expect(await docker(engine.host, ['volume', 'ls', '-q'])).toBe('');
+    expect(await docker(engine.host, ['images', '-q', 'leftover/*'])).toBe('');
+    expect(await docker(engine.host, ['images', '-q', 'other/app:1'])).not.toBe('');
+    expect(await docker(engine.host, ['images', '-q', TEST_IMAGE])).not.toBe('');
+  });
+
   it('disk: thresholds, exit 1 above --fail, metrics promtool accepts', async () => {
     const file = `${engine.dir}/whalekeeper.prom`;
     const result = await whalekeeper(['disk', '--warn', '1%', '--fail', '2%', '--prometheus', file], env);
