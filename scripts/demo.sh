@@ -35,16 +35,20 @@ docker create --label io.kubernetes.pod.name=kube-proxy-x1 --label io.kubernetes
 note "and a stopped container the kubelet manages (kube-proxy-x1)"
 
 step "Months of pipelines running plain 'docker run' without --rm (and rebuilding images)"
-for i in $(seq 1 10); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
-for tag in app:1 app:1 tool:1; do
-  mkdir -p "$work/img" && printf 'FROM %s\nRUN dd if=/dev/urandom of=/payload bs=1M count=45 2>/dev/null\n' "$image" > "$work/img/Dockerfile"
-  docker build -q -t "$tag" "$work/img" >/dev/null
+for i in $(seq 1 11); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
+mkdir -p "$work/img"
+for build in app:1 app:1 tool:1; do
+  # A distinct line per build: the second app:1 replaces the first, which is left dangling.
+  printf 'FROM %s\nRUN dd if=/dev/urandom of=/payload bs=1M count=45 2>/dev/null && echo %s-%s > /id\n' "$image" "$build" "$RANDOM" > "$work/img/Dockerfile"
+  docker build -q -t "$build" "$work/img" >/dev/null 2>&1
 done
-note "$(count --filter status=exited) stopped containers left behind, a dangling image, an unused one; disk at $(used)"
+leftovers=$(count --filter status=exited)
+before=$(used)
+note "$leftovers stopped containers left behind, a dangling image, an unused one; disk at $before"
 
 step "whalekeeper disk raises the alarm (exit 1 above --fail)"
-set +e; wk disk --warn 70% --fail 80%; code=$?; set -e
-note "exit code: $code"
+set +e; wk disk --warn 60% --fail 75%; alarm=$?; set -e
+note "exit code: $alarm"
 
 step "whalekeeper ls: who owns what (the unmanaged leftovers are what Kubernetes cannot see)"
 wk ls --images | tail -n 12
@@ -63,15 +67,16 @@ for _ in $(seq 1 20); do [ "$(count --filter label=whalekeeper.build=jenkins-app
 note "SIGKILL: containers of build jenkins-app-42 after the reaper: $(count --filter label=whalekeeper.build=jenkins-app-42)"
 
 step "whalekeeper clean --agent --dry-run: the plan, with a reason for every object"
-wk clean --agent --grace 0 --images unused --volumes --target 50% --dry-run | tail -n 20
+wk clean --agent --grace 0 --images unused --volumes --target 50% --dry-run
 
 step "The same plan, carried out"
 wk clean --agent --grace 0 --images unused --volumes --target 50% | tail -n 12
-note "disk now at $(used)"
+after=$(used)
+note "disk now at $after"
 
 step "What survived: the other build's running container, its image, the kubelet's container"
 wk ls
-set +e; wk disk --warn 70% --fail 80% --no-breakdown; note "disk exit code: $?"; set -e
+set +e; wk disk --warn 60% --fail 75% --no-breakdown; note "disk exit code: $?"; set -e
 wk --build jenkins-other-7 clean >/dev/null
 note "the other build finished: 'whalekeeper clean' removed its container ($(count --filter label=whalekeeper.build=jenkins-other-7) left)"
 
@@ -79,8 +84,8 @@ note "the other build finished: 'whalekeeper clean' removed its container ($(cou
 printf '\n\033[1;32m### Story 2: QC your whale\033[0m\n'
 
 step "whalekeeper build: the build number goes into the image (build arg, OCI labels, tag)"
-wk --build-number 208 --tag-build-number build -q -t svc test/fixtures/service >/dev/null
-wk --build-number 209 --tag-build-number build -t svc test/fixtures/service | tail -n 3
+wk --build-number 208 --tag-build-number build -q -t svc test/fixtures/service >/dev/null 2>&1
+wk --build-number 209 --tag-build-number build -t svc test/fixtures/service 2>&1 | grep -E '^(Step|Successfully)'
 note "labels of svc:209: $(docker image inspect svc:209 --format '{{index .Config.Labels "org.opencontainers.image.version"}}') (org.opencontainers.image.version)"
 
 step "Deploy three replicas on loopback ports; one of them did not get the new build"
@@ -90,16 +95,19 @@ note "127.0.0.1:18091 and :18092 run svc:209; 127.0.0.1:18093 still runs svc:208
 urls=(http://127.0.0.1:18091 http://127.0.0.1:18092 http://127.0.0.1:18093)
 
 step "whalekeeper verify fails and names the stale replica (exit 1)"
-set +e; wk verify "${urls[@]}" --expect 209 --timeout 4s --interval 300ms --request-timeout 1s; code=$?; set -e
-note "exit code: $code"
+set +e; wk verify "${urls[@]}" --expect 209 --timeout 4s --interval 300ms --request-timeout 1s; stale_exit=$?; set -e
+note "exit code: $stale_exit"
 
 step "Redeploy the stale replica; verify passes and writes its JUnit report"
 docker rm -f "$stale" >/dev/null
 wk --build jenkins-deploy-209 run -d --network host -e PORT=18093 svc:209 >/dev/null
-wk verify "${urls[@]}" --expect 209 --timeout 20s --interval 300ms --junit "$work/verify.xml"
+set +e; wk verify "${urls[@]}" --expect 209 --timeout 20s --interval 300ms --junit "$work/verify.xml"; good_exit=$?; set -e
 note "JUnit: $(grep -o '<testsuite [^>]*>' "$work/verify.xml" | head -1)"
 wk --build jenkins-deploy-209 clean >/dev/null
 
 step "Summary"
-note "plain docker run left $(docker ps -aq --filter status=exited --filter label=whalekeeper.managed=true | wc -l | tr -d ' ') whalekeeper containers and the engine holds $(count) containers in all"
+note "story 1: $leftovers containers left behind by plain 'docker run'; 'whalekeeper disk' alarmed (exit $alarm) at $before;"
+note "         'whalekeeper run' left none, aborted or killed; 'clean --agent --target 50%' took the disk from $before to $after,"
+note "         the other build's running container and the kubelet's container untouched"
+note "story 2: build 209 stamped into the image; verify named the stale replica (exit $stale_exit), then passed (exit $good_exit)"
 note "took $(( $(date +%s) - started )) s; the private engine is now stopped, unmounted and deleted"
