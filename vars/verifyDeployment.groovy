@@ -27,13 +27,23 @@ def call(Map config = [:]) {
     ])
     wk.requireOperands(c, ['url'])
     wk.requireHeaderVariables(c.headers)
+    String problem = Commands.verifyProblem(c)
+    if (problem) {
+        wk.fail(problem)
+    }
     int status = wk.cli(Commands.verify(c))
-    wk.onNode {
-        junit(testResults: c.junit, allowEmptyResults: true)
+    if (Commands.verifyWroteReport(status)) {
+        wk.onNode {
+            junit(testResults: c.junit, allowEmptyResults: true)
+        }
+    } else {
+        // The CLI stopped before writing the report: a file at that path is an earlier build's, never this one's.
+        echo("verifyDeployment: no JUnit report recorded: `whalekeeper verify` exited with ${status} before writing " +
+            "${c.junit} (a file there would be from an earlier build)")
     }
     if (status != 0 && !c.returnStatus) {
         wk.fail("not verified: `whalekeeper verify` exited with ${status} " +
-            '(1 = a replica answered another build, 3 = a replica never answered readably, 2 = usage)')
+            '(1 = a replica answered another build, 3 = a replica never answered readably, 2 = usage: see its output)')
     }
     return status
 }

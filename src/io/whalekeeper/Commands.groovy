@@ -34,6 +34,9 @@ class Commands implements Serializable {
         return ['clean']
     }
 
+    /** The values `clean --agent --images` takes. */
+    static final List<String> IMAGES = ['dangling', 'unused']
+
     /** cleanDockerAgent and withDockerCleanup(agent: true): `whalekeeper clean --agent …`. */
     @NonCPS
     static List<String> cleanAgent(Map c) {
@@ -81,6 +84,36 @@ class Commands implements Serializable {
         }
         c.headers.each { String name, String variable -> argv += ['--header-env', name + '=' + variable] }
         return argv
+    }
+
+    /**
+     * What `whalekeeper verify` would refuse as a usage error (exit 2) in these parameters, or null: the step says it
+     * before running anything. Values are never quoted, only key names and counts.
+     */
+    @NonCPS
+    static String verifyProblem(Map c) {
+        if (c.insecure && c.ca) {
+            return 'insecure and ca exclude each other (ca verifies TLS with that CA; insecure verifies nothing)'
+        }
+        String small = ['stable', 'replicas'].find { String key -> c[key] != null && c[key] < 1 }
+        if (small) {
+            return small + ' must be 1 or more'
+        }
+        if (c.replicas != null && !c.allAddresses && c.replicas > c.url.size()) {
+            return "replicas: ${c.replicas} is more than the ${c.url.size()} url(s) given " +
+                '(allAddresses: true counts each address a host name resolves to as a replica)'
+        }
+        return null
+    }
+
+    /**
+     * Whether `whalekeeper verify` wrote its JUnit report before exiting with `status`: it does when it verified (0),
+     * found another build (1), found no readable build (3) or was interrupted (128+N); not on a usage error (2), an
+     * internal error (70), or when the CLI could not run (126, 127).
+     */
+    @NonCPS
+    static boolean verifyWroteReport(int status) {
+        return status in [0, 1, 3] || status > 128
     }
 
     /** The JSON array the CLI reads with `--argv-env` (JSON escapes newlines, so the value is one line). */

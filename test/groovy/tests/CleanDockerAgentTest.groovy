@@ -34,5 +34,9 @@ class CleanDockerAgentTest extends StepTestCase {
         assert errorOf { h.step('cleanDockerAgent', [keepImages: 'base:*']) } ==
             'cleanDockerAgent: keepImages must be a List of Strings, not a String'
         assert errorOf { h.step('cleanDockerAgent', [target: 70]) } == 'cleanDockerAgent: target must be a String, not an Integer'
+        assert errorOf { h.step('cleanDockerAgent', [images: 'all']) } == 'cleanDockerAgent: images must be dangling or unused'
+        assert h.shCalls().empty
+        h.step('cleanDockerAgent', [images: 'dangling'])
+        assertCliCall(0, ['clean', '--agent', '--target', '70%', '--grace', '1h', '--images', 'dangling'])
     }
 }

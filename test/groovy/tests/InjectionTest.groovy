@@ -23,19 +23,19 @@ class InjectionTest {
         dockerRun        : [base: [image: 'base:42'], text: ['image', 'args', 'command']],
         dockerBuild      : [base: [image: 'base'], text: ['image', 'file', 'context', 'args', 'buildArgs', 'tag']],
         withDockerCleanup: [base: [agent: true], text: ['target', 'grace']],
-        cleanDockerAgent : [base: [:], text: ['target', 'grace', 'images', 'keepImages']],
+        cleanDockerAgent : [base: [:], text: ['target', 'grace', 'keepImages']],
         cleanDockerBuild : [base: [:], text: []],
         dockerDiskCheck  : [base: [clean: true], text: ['warn', 'fail', 'prometheus', 'cleanTarget']],
         verifyDeployment : [base: [url: 'http://a'], text: ['url', 'expect', 'timeout', 'interval', 'requestTimeout',
                                                             'field', 'ca', 'junit']],
     ]
 
-    /** Keys that take no text: a hostile String is refused by validation, before any sh. */
+    /** Keys that take no text, or one of a few words (images): a hostile String is refused by validation, before any sh. */
     static final Map<String, List<String>> TYPED = [
         dockerRun        : ['returnStatus'],
         dockerBuild      : [],
         withDockerCleanup: ['agent', 'failOnError'],
-        cleanDockerAgent : ['volumes', 'buildCache', 'dryRun', 'failOnError'],
+        cleanDockerAgent : ['images', 'volumes', 'buildCache', 'dryRun', 'failOnError'],
         cleanDockerBuild : ['failOnError'],
         dockerDiskCheck  : ['clean', 'returnStatus'],
         verifyDeployment : ['stable', 'replicas', 'allAddresses', 'allowNewer', 'insecure', 'returnStatus', 'headers'],
