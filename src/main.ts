@@ -1,30 +1,35 @@
 #!/usr/bin/env node
-// Entry point: splits argv, takes the fast path for `run` (no yargs), otherwise the full CLI; one catch maps errors to exit codes.
-import { isRunHelp } from './core/run-args.js';
+// Entry point. `whalekeeper run` stands in front of every container, so its path is one small CommonJS bundle (no yargs,
+// no execa, no other command's code); every other command loads the full CLI bundle (ES modules) lazily.
+import { homedir } from 'node:os';
 import { splitArgv } from './core/argv.js';
+import { isRunHelp } from './core/run-args.js';
 import type { Invocation } from './cli/context.js';
 import { reportError } from './cli/report-error.js';
-import { homedir } from 'node:os';
+import { runCommand } from './cli/wire/run.js';
+import { loadGlobalSettings } from './edge/load-settings.js';
+import { BASE_RENDERERS } from './render/base.js';
+import { createOutput } from './render/output.js';
+
+/**
+ * The full CLI's bundle, next to this file in dist/ (scripts/build.mjs builds src/cli/entry.ts there). A variable, so
+ * that the bundler leaves this import alone and the two bundles stay apart.
+ */
+const FULL_CLI = './whalekeeper-cli.mjs';
 
 async function main(argv: readonly string[], invocation: Invocation): Promise<number> {
   try {
     const split = splitArgv(argv, invocation.env);
     if (split.command === 'run' && !split.help && !split.version && !isRunHelp(split.rest)) {
-      // The hot path: every container of every build starts here, so it loads neither yargs nor execa.
-      const [{ loadGlobalSettings }, { createOutput }, { runCommand }] = await Promise.all([
-        import('./edge/load-settings.js'),
-        import('./render/output.js'),
-        import('./cli/wire/run.js'),
-      ]);
       const settings = loadGlobalSettings(split.flags, invocation.env, invocation.home);
-      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env });
+      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: BASE_RENDERERS });
       return await runCommand({ ...invocation, flags: split.flags, settings, output, rest: split.rest });
     }
-    const { runCli } = await import('./cli/parser.js');
-    return await runCli(split, invocation);
   } catch (error) {
     return reportError(error, invocation, argv);
   }
+  const cli = (await import(FULL_CLI)) as typeof import('./cli/entry.js');
+  return cli.runFullCli(argv, invocation);
 }
 
 const invocation: Invocation = {

@@ -4,6 +4,7 @@ import type { SplitArgv } from '../core/argv.js';
 import { UsageError } from '../core/errors.js';
 import { COMMON_EXIT_CODES_HELP } from '../core/exit-codes.js';
 import { GLOBAL_OPTIONS, type GlobalFlags } from '../core/global-options.js';
+import { ALL_RENDERERS } from '../render/all.js';
 import { createOutput } from '../render/output.js';
 import { loadGlobalSettings } from '../edge/load-settings.js';
 import { VERSION } from '../version.js';
@@ -60,7 +61,7 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
     parser = parser.command(definition.command, definition.describe, definition.builder, async (argv) => {
       const flags = globalFlagsOf(argv);
       const settings = loadGlobalSettings(flags, invocation.env, invocation.home);
-      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env });
+      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: ALL_RENDERERS });
       done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
     });
   }

@@ -4,6 +4,7 @@ import { EXIT } from '../core/exit-codes.js';
 import { splitArgv, type SplitArgv } from '../core/argv.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
+import { BASE_RENDERERS } from '../render/base.js';
 import { createOutput } from '../render/output.js';
 import { VERSION } from '../version.js';
 import type { Invocation } from './context.js';
@@ -12,7 +13,7 @@ import type { Invocation } from './context.js';
 export async function reportError(error: unknown, invocation: Invocation, argv: readonly string[]): Promise<number> {
   const split = safeSplit(argv, invocation);
   const json = split?.flags.json === true || (split?.flags.json === undefined && /^(1|true|yes)$/i.test(invocation.env.WHALEKEEPER_JSON ?? ''));
-  const output = await createOutput({ json, streams: invocation.streams, env: invocation.env });
+  const output = await createOutput({ json, streams: invocation.streams, env: invocation.env, renderers: BASE_RENDERERS });
   if (error instanceof WhalekeeperError) {
     output.emit({ type: 'error', message: error.message, hint: error.hint, exitCode: error.exitCode, detail: undefined });
     return error.exitCode;

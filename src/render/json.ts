@@ -1,8 +1,7 @@
 // Events → JSON lines for machines (`--json`). Field names here are an interface: change them only with a version bump.
 import type { WhalekeeperEvent } from '../core/events.js';
-import { maskDockerArgv } from '../core/mask-docker.js';
 import { renderAuditJson } from './audit.js';
-import type { Line } from './human.js';
+import { renderBaseJson, type Line } from './base.js';
 import { renderShimJson } from './shim.js';
 import { renderVerifyJson } from './verify.js';
 
@@ -17,6 +16,5 @@ export function renderJson(event: WhalekeeperEvent): Line {
   if (event.type === 'clean-report') return { stream: 'out', text: JSON.stringify({ version: 1, dryRun: false, report: event.report, plan: event.plan }) };
   if (event.type === 'ls-result') return { stream: 'out', text: JSON.stringify(event.result) };
   if (event.type === 'disk-result') return { stream: 'out', text: JSON.stringify(event.report) };
-  const body = event.type === 'docker-command' ? { ...event, argv: maskDockerArgv(event.argv) } : event;
-  return { stream: 'err', text: JSON.stringify(body) };
+  return renderBaseJson(event);
 }
