@@ -332,22 +332,23 @@ function volumeUsers(staying: readonly ContainerInfo[]): Set<string> {
   return new Set(staying.flatMap((c) => c.volumes));
 }
 
+/** Why a volume or network stays whatever its kind: labelled to keep, the kubelet's, or younger than the grace. */
+function sharedKeepReason(ctx: Ctx, labels: Readonly<Record<string, string>> | null | undefined, owner: Owner, createdMs: number | null): string | undefined {
+  if (isKept(labels)) return `labelled ${LABELS.keep}=true`;
+  if (owner.kind === 'kubelet') return 'managed by the kubelet';
+  const age = createdMs === null ? Number.POSITIVE_INFINITY : ctx.now - createdMs;
+  return age < ctx.policy.graceMs ? 'within the grace period' : undefined;
+}
+
 function planVolumes(ctx: Ctx, volumes: readonly VolumeInfo[], staying: readonly ContainerInfo[]): void {
   const used = volumeUsers(staying);
   for (const v of volumes) {
     const owner = ownerOf(v.labels, undefined);
-    const age = v.createdMs === null ? Number.POSITIVE_INFINITY : ctx.now - v.createdMs;
     const reason = !v.anonymous
       ? 'named volume (only anonymous volumes are removed)'
       : used.has(v.name)
         ? 'used by a container that stays'
-        : isKept(v.labels)
-          ? `labelled ${LABELS.keep}=true`
-          : owner.kind === 'kubelet'
-            ? 'managed by the kubelet'
-            : age < ctx.policy.graceMs
-              ? 'within the grace period'
-              : undefined;
+        : sharedKeepReason(ctx, v.labels, owner, v.createdMs);
     if (reason !== undefined) keep(ctx, 'volume', v.name, v.name, owner, reason);
     else ctx.actions.push(action('volume', { id: v.name, name: v.name, owner, bytes: v.sizeBytes, rule: 'anonymous-volume', reason: 'anonymous, no container uses it', wave: WAVE.volumes }));
   }
@@ -361,18 +362,11 @@ function planNetworks(ctx: Ctx, networks: readonly NetworkInfo[], staying: reado
   const used = networkUsers(staying);
   for (const n of networks) {
     const owner = ownerOf(n.labels, undefined);
-    const age = n.createdMs === null ? Number.POSITIVE_INFINITY : ctx.now - n.createdMs;
     const reason = n.builtin
       ? 'built-in network'
       : used.has(n.id)
         ? 'a container that stays is attached'
-        : isKept(n.labels)
-          ? `labelled ${LABELS.keep}=true`
-          : owner.kind === 'kubelet'
-            ? 'managed by the kubelet'
-            : age < ctx.policy.graceMs
-              ? 'within the grace period'
-              : undefined;
+        : sharedKeepReason(ctx, n.labels, owner, n.createdMs);
     if (reason !== undefined) keep(ctx, 'network', n.id, n.name, owner, reason);
     else ctx.actions.push(action('network', { id: n.id, name: n.name, owner, rule: 'unused-network', reason: 'no container attached', wave: WAVE.networks }));
   }
