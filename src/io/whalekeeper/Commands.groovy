@@ -108,12 +108,12 @@ class Commands implements Serializable {
 
     /**
      * Whether `whalekeeper verify` wrote its JUnit report before exiting with `status`: it does when it verified (0),
-     * found another build (1), found no readable build (3) or was interrupted (128+N); not on a usage error (2), an
-     * internal error (70), or when the CLI could not run (126, 127).
+     * found another build (1), found no readable build (3) or was interrupted by SIGINT or SIGTERM (130, 143); not on
+     * a usage error (2), an internal error (70), when the CLI could not run (126, 127) or was killed (137).
      */
     @NonCPS
     static boolean verifyWroteReport(int status) {
-        return status in [0, 1, 3] || status > 128
+        return status in [0, 1, 3, 130, 143]
     }
 
     /** The JSON array the CLI reads with `--argv-env` (JSON escapes newlines, so the value is one line). */

@@ -44,8 +44,8 @@ class VerifyDeploymentTest extends StepTestCase {
 
     @Test
     void 'records no JUnit report when the CLI wrote none: a file there would be an earlier build\'s'() {
-        [2, 70, 126, 127].each { int code ->
-            // given a CLI that stops before writing the report (usage error, internal error, cannot run)
+        [2, 70, 126, 127, 137].each { int code ->
+            // given a CLI that stops before writing the report (usage error, internal error, cannot run, killed)
             h = new PipelineHarness()
             h.shResult = { Map call -> code }
             // when / then: the stage fails, and the junit step never saw the (stale) file
