@@ -21,7 +21,7 @@ async function main(argv: readonly string[], invocation: Invocation): Promise<nu
   try {
     const split = splitArgv(argv, invocation.env);
     if (split.command === 'run' && !split.help && !split.version && !isRunHelp(split.rest)) {
-      const settings = loadGlobalSettings(split.flags, invocation.env, invocation.home);
+      const settings = await loadGlobalSettings(split.flags, invocation.env, invocation.home);
       const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: BASE_RENDERERS });
       return await runCommand({ ...invocation, flags: split.flags, settings, output, rest: split.rest });
     }

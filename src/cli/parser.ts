@@ -60,7 +60,7 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
   for (const definition of COMMANDS) {
     parser = parser.command(definition.command, definition.describe, definition.builder, async (argv) => {
       const flags = globalFlagsOf(argv);
-      const settings = loadGlobalSettings(flags, invocation.env, invocation.home);
+      const settings = await loadGlobalSettings(flags, invocation.env, invocation.home);
       const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: ALL_RENDERERS });
       done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
     });

@@ -6,7 +6,7 @@ import { globalValue, resolveGlobals, type GlobalSettings } from '../core/settin
 import { dockerConfigDir, readContextEndpoint, readCurrentContext } from './docker-config.js';
 
 /** Resolves the global settings, reading docker's config only when no flag or variable names the engine. */
-export function loadGlobalSettings(flags: GlobalFlags, env: Env, home: string): GlobalSettings {
+export async function loadGlobalSettings(flags: GlobalFlags, env: Env, home: string): Promise<GlobalSettings> {
   const host = globalValue('host', flags, env);
   const flagHost = typeof host === 'string' ? host : undefined;
   let context: ContextEndpoint | undefined;
@@ -16,7 +16,7 @@ export function loadGlobalSettings(flags: GlobalFlags, env: Env, home: string): 
     const name = contextToLoad(flagHost, env, env.DOCKER_CONTEXT ? undefined : readCurrentContext(configDir));
     if (name !== undefined) {
       try {
-        context = readContextEndpoint(configDir, name);
+        context = await readContextEndpoint(configDir, name);
       } catch (error) {
         throw new UsageError((error as Error).message, { hint: 'list contexts with `docker context ls`', cause: error });
       }

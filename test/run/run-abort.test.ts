@@ -61,7 +61,7 @@ describe('the reaper', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('finished');
-    const runId = /whalekeeper\.run=([0-9a-f-]{36})/.exec(String(result.stderr))?.[1];
+    const runId = /whalekeeper\.run=([0-9a-z]+-[0-9a-z]+-[0-9a-z]{10})/.exec(String(result.stderr))?.[1];
     expect(runId).toBeDefined();
     expect(await eventually(async () => processesMentioning(runId!).length === 0, 25)).toBe(true);
   });

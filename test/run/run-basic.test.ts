@@ -25,7 +25,7 @@ describe('whalekeeper run against the private engine', () => {
     const inspected = JSON.parse(await docker(host, ['inspect', id]))[0];
     expect(inspected.HostConfig.AutoRemove).toBe(true);
     expect(inspected.Config.Labels).toMatchObject({ 'whalekeeper.managed': 'true', 'whalekeeper.build': build });
-    expect(inspected.Config.Labels['whalekeeper.run']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(inspected.Config.Labels['whalekeeper.run']).toMatch(/^[0-9a-z]+-[0-9a-z]+-[0-9a-z]{10}$/);
     expect(inspected.State.Running).toBe(true);
     await docker(host, ['rm', '-f', id]);
   });

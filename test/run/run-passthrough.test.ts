@@ -1,7 +1,7 @@
 // Everything but --rm and the labels passes through: streams, TTY, detached mode, names, cidfiles, exit codes.
 import { execa } from 'execa';
-import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
@@ -94,6 +94,26 @@ describe('exit codes are docker run\'s', () => {
     const result = await whalekeeper(['--host', host, 'run', TEST_IMAGE, 'echo', 'via-flag'], cleanEnv('unix:///tmp/wk-no-such-engine.sock'));
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('via-flag');
+  });
+
+  it.each([
+    ['DOCKER_CONTEXT', (dir: string) => ({ DOCKER_CONFIG: dir, DOCKER_CONTEXT: 'wk-private' })],
+    ['the config\'s currentContext', (dir: string) => ({ DOCKER_CONFIG: dir })],
+  ])('finds the engine through a docker context named by %s, as the docker client does', async (_how, envOf) => {
+    const dir = tempDir('wk-config-');
+    const id = createHash('sha256').update('wk-private').digest('hex');
+    mkdirSync(join(dir, 'contexts', 'meta', id), { recursive: true });
+    writeFileSync(join(dir, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: 'wk-private', Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: false } } }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ currentContext: 'wk-private' }));
+    const env = { ...cleanEnv(host), ...envOf(dir) };
+    delete (env as Record<string, string | undefined>).DOCKER_HOST;
+    const result = await whalekeeper(['run', TEST_IMAGE, 'echo', 'via-context'], env as Record<string, string>);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe('via-context');
+    // And an unknown context is a usage error that names it, before anything runs.
+    const missing = await whalekeeper(['run', TEST_IMAGE, 'true'], { ...(env as Record<string, string>), DOCKER_CONTEXT: 'nope' });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('docker context `nope` not found');
   });
 
   it('127 and a hint when the docker client is missing', async () => {
