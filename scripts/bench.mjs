@@ -1,5 +1,6 @@
 // npm run bench: every performance figure of whalekeeper, measured against its peers in the same run.
-// Each scripts/bench/*.mjs exports `default async function (ctx)` returning rows; this file runs them against a
+// Each scripts/bench/*.mjs exports `default async function (ctx)` returning rows ({ measure, subjectMs, peer, peerMs,
+// unit? (default ms), target?, note? }); this file runs them against a
 // private engine, prints one markdown table of medians and ratios, and writes it to bench-results/latest.md.
 //   node scripts/bench.mjs [name ...]   run only the named benches (file names without .mjs)
 import { execFileSync } from 'node:child_process';
@@ -54,13 +55,13 @@ try {
   if (process.env.WK_ENGINE_KEEP !== '1') engine('stop');
 }
 
-const fmt = (ms) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const fmt = (value) => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const lines = [
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
   '',
   '| measure | whalekeeper (median) | peer | peer (median) | ratio | target |',
   '| --- | ---: | --- | ---: | ---: | --- |',
-  ...rows.map((r) => `| ${r.measure} | ${fmt(r.subjectMs)} ms | ${r.peer} | ${fmt(r.peerMs)} ms | ${(r.subjectMs / r.peerMs).toFixed(2)}× | ${r.target ?? ''} |`),
+  ...rows.map((r) => `| ${r.measure} | ${fmt(r.subjectMs)} ${r.unit ?? 'ms'} | ${r.peer} | ${fmt(r.peerMs)} ${r.unit ?? 'ms'} | ${(r.subjectMs / r.peerMs).toFixed(2)}× | ${r.target ?? ''} |`),
 ];
 const notes = rows.filter((r) => r.note).map((r) => `- ${r.measure}: ${r.note}`);
 const table = [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');

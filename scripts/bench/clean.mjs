@@ -68,7 +68,8 @@ export default async function clean(ctx) {
     { measure: `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`)", peerMs: loop, target: '≤ 0.20× (5× faster)' },
     { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, note: `no target; node and yargs alone (\`whalekeeper --version\`) take ${version.toFixed(0)} ms of it` },
     {
-      measure: 'peak RSS: `clean --agent --dry-run --json` with 10,000 containers and 2,000 images in the inventory (MB, not ms)',
+      measure: 'peak RSS: `clean --agent --dry-run --json` with 10,000 containers and 2,000 images in the inventory',
+      unit: 'MB',
       subjectMs: memory,
       peer: 'the target, 150 MB',
       peerMs: 150,
