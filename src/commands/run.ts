@@ -56,7 +56,11 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
     unhook();
     throw new EngineUnreachableError(settings.engine.host, unreachable, { exitCode: EXIT.dockerFailed });
   }
-  if (signalled) return signalExitCode(deps.signalNumber(signalled));
+  if (signalled) {
+    // Aborted before anything started: nothing to stop or remove.
+    unhook();
+    return signalExitCode(deps.signalNumber(signalled));
+  }
   // Started before the container: from here on, whatever kills whalekeeper, the container is removed.
   const reaper = deps.startReaper({ docker: settings.dockerBinary, filter, globalArgs });
   const argv = [...globalArgs, ...plan.dockerArgs];
