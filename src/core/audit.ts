@@ -20,8 +20,23 @@ export interface Finding {
   readonly insertAt: number | undefined;
 }
 
-/** Words that may come before the command itself (`sudo docker run`, `then docker run`, `FOO=1 docker run`). */
-const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'env', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'xargs']);
+/** Words that may come before the command itself (`sudo docker run`, `then docker run`, `FOO=1 docker run`; `timeout` below). */
+const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'nice', 'env', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'xargs']);
+
+/** Options of prefix commands that take a separate value. */
+const PREFIX_VALUED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['sudo', new Set(['-u', '-g', '-U', '-C', '-D', '-R', '-T', '-h', '-p', '-r', '-t'])],
+  ['env', new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string'])],
+  ['nice', new Set(['-n'])],
+  ['nohup', new Set()],
+]);
+
+/** Past `timeout`'s options (`-s KILL`, `-k 5`, `--foreground`) and its duration. */
+function skipTimeout(words: readonly ShellWord[], from: number): number {
+  let i = from;
+  while (i < words.length && words[i]!.value.startsWith('-')) i += ['-s', '-k', '--signal', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
+  return i + 1;
+}
 
 /** docker's global options that take a value (`docker --context x run`), long and short. */
 const DOCKER_GLOBAL_VALUED = new Set(['--config', '--context', '--host', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-c', '-H', '-l']);
@@ -31,8 +46,14 @@ export function dockerRunArgsStart(words: readonly ShellWord[]): { docker: numbe
   let i = 0;
   while (i < words.length) {
     const word = words[i]!.value;
-    if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word) || (i > 0 && word.startsWith('-') && words[i - 1]!.value === 'sudo')) i++;
+    if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
+    else if (word === 'timeout') i = skipTimeout(words, i + 1);
     else break;
+    // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
+    const prefix = word;
+    while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '-') {
+      i += PREFIX_VALUED.get(prefix)?.has(words[i]!.value) ? 2 : 1;
+    }
   }
   const first = words[i]?.value;
   if (first !== 'docker' && !first?.endsWith('/docker')) return undefined;
