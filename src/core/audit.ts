@@ -75,8 +75,11 @@ function judge(args: readonly string[]): FindingKind | undefined {
     if (last === undefined) return 'no-rm';
     return parseBool(last.value) === true ? undefined : 'rm-false';
   } catch {
-    // Options the reader cannot take (a flag this docker does not know): a literal `--rm` still counts.
-    return args.some((a) => a === '--rm' || a === '--rm=true') ? undefined : 'no-rm';
+    // Options the reader cannot take (a flag this docker does not know): a literal `--rm` still counts, but only
+    // among the leading options: after the image it is an argument of the container's command.
+    const end = args.findIndex((a) => !a.startsWith('-'));
+    const options = end === -1 ? args : args.slice(0, end);
+    return options.some((a) => a === '--rm' || a === '--rm=true') ? undefined : 'no-rm';
   }
 }
 

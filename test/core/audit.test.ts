@@ -27,6 +27,8 @@ describe('audit: shell', () => {
     ['env -i PATH=/bin docker run a', [1]],
     ['nice -n 5 docker run a', [1]],
     ['sudo -u ci docker ps', []],
+    ['docker run --some-new-flag --rm a', []],
+    ['docker run --some-new-flag a --rm', [1]],
     ['if docker run a; then :; fi', [1]],
     ['x=$(docker run a)', [1]],
     ['x=`docker run a`', [1]],
