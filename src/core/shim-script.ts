@@ -21,16 +21,18 @@ export function shQuote(value: string): string {
 /**
  * The routing both forms share: reads docker's global options (`-H`, `--context`, `--config`, `--log-level`, TLS)
  * up to the command; `run` and `container run` exec whalekeeper with the engine mapped (`-H` → `--host`, `--context`
- * → DOCKER_CONTEXT, `--config` → DOCKER_CONFIG, TLS → DOCKER_TLS_VERIFY/DOCKER_CERT_PATH); all else execs `$wk_real`.
- * A `docker run` carrying whalekeeper's own run label comes from whalekeeper itself and goes to the real client.
+ * → DOCKER_CONTEXT, `--config` → DOCKER_CONFIG, `--tls` → DOCKER_TLS, `--tlsverify` → DOCKER_TLS_VERIFY, a certificate's
+ * folder → DOCKER_CERT_PATH); all else execs `$wk_real`.
+ * whalekeeper run's own call of the client (WHALEKEEPER_IN_RUN set) goes to the real client.
  */
 function routing(target: ShimTarget): string {
-  return `wk_host= wk_ctx= wk_cfg= wk_tlsverify= wk_certdir= wk_skip= wk_cmd= wk_n=0
+  return `wk_host= wk_ctx= wk_cfg= wk_tls= wk_tlsverify= wk_certdir= wk_skip= wk_cmd= wk_n=0
 for wk_a do
   wk_n=$((wk_n + 1))
   if [ -n "$wk_skip" ]; then
     case $wk_skip in
-      host) wk_host=$wk_a ;; context) wk_ctx=$wk_a ;; config) wk_cfg=$wk_a ;; cert) wk_certdir=\${wk_a%/*} ;;
+      host) wk_host=$wk_a ;; context) wk_ctx=$wk_a ;; config) wk_cfg=$wk_a ;;
+      cert) case $wk_a in */*) wk_certdir=\${wk_a%/*} ;; *) wk_certdir=. ;; esac ;;
     esac
     wk_skip=
     continue
@@ -48,7 +50,10 @@ for wk_a do
     --config) wk_skip=config ;;
     --config=*) wk_cfg=\${wk_a#*=} ;;
     --tlscacert | --tlscert | --tlskey) wk_skip=cert ;;
-    --tlscacert=* | --tlscert=* | --tlskey=*) wk_a=\${wk_a#*=}; wk_certdir=\${wk_a%/*} ;;
+    --tlscacert=* | --tlscert=* | --tlskey=*)
+      wk_a=\${wk_a#*=}
+      case $wk_a in */*) wk_certdir=\${wk_a%/*} ;; *) wk_certdir=. ;; esac ;;
+    --tls | --tls=true) wk_tls=1 ;;
     --tlsverify | --tlsverify=true) wk_tlsverify=1 ;;
     -l | --log-level) wk_skip=ignored ;;
     -*) ;;
@@ -67,6 +72,7 @@ WHALEKEEPER_DOCKER=$wk_real
 export WHALEKEEPER_DOCKER
 if [ -n "$wk_ctx" ]; then DOCKER_CONTEXT=$wk_ctx; export DOCKER_CONTEXT; unset DOCKER_HOST; fi
 if [ -n "$wk_cfg" ]; then DOCKER_CONFIG=$wk_cfg; export DOCKER_CONFIG; fi
+if [ -n "$wk_tls" ]; then DOCKER_TLS=1; export DOCKER_TLS; fi
 if [ -n "$wk_tlsverify" ]; then DOCKER_TLS_VERIFY=1; export DOCKER_TLS_VERIFY; fi
 if [ -n "$wk_certdir" ]; then DOCKER_CERT_PATH=$wk_certdir; export DOCKER_CERT_PATH; fi
 if [ -n "$wk_host" ]; then

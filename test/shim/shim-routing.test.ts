@@ -12,7 +12,7 @@ beforeAll(async () => {
   root = await mkdtemp(`${tmpdir()}/wk-shim-routing-`);
   await mkdir(`${root}/real`);
   await mkdir(`${root}/shim dir`);
-  const show = 'ctx=${DOCKER_CONTEXT-} host=${DOCKER_HOST-} cfg=${DOCKER_CONFIG-} tls=${DOCKER_TLS_VERIFY-} cert=${DOCKER_CERT_PATH-}';
+  const show = 'ctx=${DOCKER_CONTEXT-} host=${DOCKER_HOST-} cfg=${DOCKER_CONFIG-} tls=${DOCKER_TLS_VERIFY-} cert=${DOCKER_CERT_PATH-}${DOCKER_TLS:+ plain-tls}';
   await writeFile(`${root}/real/docker`, `#!/bin/sh\necho "real $* | ${show}"\nexit 3\n`, { mode: 0o755 });
   await writeFile(`${root}/node's`, `#!/bin/sh\necho "node $* | ${show} wkd=\${WHALEKEEPER_DOCKER-}"\n`, { mode: 0o755 });
   await chmod(`${root}/node's`, 0o755);
@@ -63,6 +63,8 @@ describe('shim routing', () => {
     [['-c', 'ci', '-l', 'warn', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx=ci host= cfg= tls= cert='],
     [['--config=/cfg', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx= host=unix:///from/env cfg=/cfg tls= cert='],
     [['--tlsverify', '--tlscacert', '/certs/ca.pem', '-H', 'tcp://h:2376', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host tcp://h:2376 run img | ctx= host=unix:///from/env cfg= tls=1 cert=/certs'],
+    [['--tlsverify', '--tlscert=cert.pem', 'run', 'img'], 'node /opt/wk/whalekeeper.js run img | ctx= host=unix:///from/env cfg= tls=1 cert=.'],
+    [['--tls', '-H', 'tcp://h:2376', 'run', 'img'], 'node /opt/wk/whalekeeper.js --host tcp://h:2376 run img | ctx= host=unix:///from/env cfg= tls= cert= plain-tls'],
   ])('%j goes to whalekeeper run with the engine kept', async (args, expected) => {
     expect(await viaShim(args)).toEqual({ code: 0, out: wkd(expected) });
   });
