@@ -4,7 +4,14 @@ import { escapeControl } from './mask.js';
 
 /** What the HTTP edge saw for one GET: a response, or a transport failure (DNS, refused, reset, timed out). */
 export type HttpAnswer =
-  | { readonly kind: 'response'; readonly status: number; readonly contentType: string | undefined; readonly body: string }
+  | {
+      readonly kind: 'response';
+      readonly status: number;
+      readonly contentType: string | undefined;
+      readonly body: string;
+      /** Set when the body passed the edge's limit and was not read to its end: never a diagnostics document. */
+      readonly tooLarge?: number;
+    }
   | { readonly kind: 'failure'; readonly code: string; readonly message: string };
 
 /** The outcomes an attempt can have. The names are an interface (JSON report, JUnit, docs). */
@@ -33,6 +40,9 @@ export function classifyAttempt(answer: HttpAnswer, expected: string, field: rea
   if (answer.kind === 'failure') return { outcome: 'unreachable', build: undefined, detail: answer.message || answer.code };
   if (NOT_READY.has(answer.status)) return { outcome: 'not-ready', build: undefined, detail: `HTTP ${answer.status}` };
   if (answer.status < 200 || answer.status > 299) return { outcome: 'http-error', build: undefined, detail: `HTTP ${answer.status}` };
+  if (answer.tooLarge !== undefined) {
+    return { outcome: 'not-json', build: undefined, detail: `body larger than ${answer.tooLarge} bytes (not a diagnostics document)` };
+  }
   const read = readBuild(answer.contentType, answer.body, field);
   if (read.kind === 'not-json') return { outcome: 'not-json', build: undefined, detail: read.reason };
   if (read.kind === 'field-missing') return { outcome: 'field-missing', build: undefined, detail: `no \`${field.join('.')}\` in the body` };

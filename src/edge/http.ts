@@ -7,6 +7,7 @@ import type { Env } from '../core/engine-target.js';
 import type { HttpAnswer } from '../core/verify-attempt.js';
 import type { VerifyHeader } from '../core/verify-settings.js';
 import { proxyFor } from '../core/verify-proxy.js';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 
 /** An address to connect to instead of resolving the URL's host (--all-addresses); Host and TLS name stay the URL's. */
 export interface PinnedAddress {
@@ -55,8 +56,11 @@ export function createHttp(options: HttpOptions): Http {
   return {
     async getDiagnostics(url, pinned, timeoutMs, signal) {
       const target = new URL(url);
+      // The body is read only up to MAX_BODY_BYTES: a replica streaming megabytes cannot fill verify's memory.
+      let seen: { status: number; contentType: string | undefined } | undefined;
+      let tooLarge = false;
       try {
-        const response = await got(target, {
+        const request = got(target, {
           headers,
           agent: await agentsFor(target, pinned),
           timeout: { request: Math.max(1, Math.round(timeoutMs)) },
@@ -71,9 +75,21 @@ export function createHttp(options: HttpOptions): Http {
           responseType: 'text',
           cache: false,
         });
-        const body = response.body.length > MAX_BODY_BYTES ? response.body.slice(0, MAX_BODY_BYTES) : response.body;
-        return { kind: 'response', status: response.statusCode, contentType: response.headers['content-type'], body };
+        request.on('request', (outgoing: ClientRequest) => {
+          outgoing.once('response', (incoming: IncomingMessage) => {
+            seen = { status: incoming.statusCode ?? 0, contentType: incoming.headers['content-type'] };
+          });
+        });
+        request.on('downloadProgress', (progress: { transferred: number }) => {
+          if (progress.transferred > MAX_BODY_BYTES && !tooLarge) {
+            tooLarge = true;
+            request.cancel();
+          }
+        });
+        const response = await request;
+        return { kind: 'response', status: response.statusCode, contentType: response.headers['content-type'], body: response.body };
       } catch (error) {
+        if (tooLarge && seen !== undefined) return { kind: 'response', status: seen.status, contentType: seen.contentType, body: '', tooLarge: MAX_BODY_BYTES };
         const e = error as { code?: unknown; message?: unknown };
         const code = typeof e.code === 'string' ? e.code : 'ERROR';
         const message = typeof e.message === 'string' ? e.message.split('\n')[0]! : String(error);

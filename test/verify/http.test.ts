@@ -59,6 +59,20 @@ describe('whalekeeper verify over HTTP', () => {
     expect(result.stderr).not.toContain('bug');
   });
 
+  it('reads no more than 1 MiB of a body: a replica streaming megabytes is "not JSON", exit 3', async () => {
+    const server = await replica((_n, _req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = `{"pad":"${'x'.repeat(64 * 1024)}"}`;
+      for (let i = 0; i < 48; i++) res.write(chunk);
+      res.end();
+    });
+    const { exitCode, report } = await verifyJson(['--timeout', '600ms', server.url]);
+    expect(exitCode).toBe(3);
+    const last = report.replicas[0]!.timeline.at(-1)!;
+    expect(last.outcome).toBe('not-json');
+    expect(last.detail).toContain('body larger than 1048576 bytes');
+  });
+
   it('retries 503 during a rollout, then verifies', async () => {
     const server = await replica((n, _req, res) => (n <= 2 ? answerBuild(res, 208, 503) : answerBuild(res, 209)));
     const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
