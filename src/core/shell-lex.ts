@@ -1,5 +1,6 @@
 // A small reader of shell command lines, enough to find the commands a script runs: words (quotes and escapes
-// resolved), `;`, `&&`, `||`, `|`, `&`, newlines, `\`-continuations, comments, and commands inside `$(…)` and backquotes.
+// resolved), `;`, `&&`, `||`, `|`, `&`, newlines, `\`-continuations, comments, and commands inside `$(…)` and backquotes
+// (inside double quotes too).
 // It does not expand anything: a word holding `$VAR` or `$(…)` is kept as written.
 
 /** One word of a command, with where it sits in the text read. */
@@ -79,6 +80,13 @@ function lex(s: string, from: number, closer: string | undefined, out: ShellComm
       let text = '';
       i++;
       while (i < s.length && s[i] !== '"') {
+        // A command substitution inside double quotes still runs its commands: read them too.
+        if ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`') {
+          const sub = i;
+          i = lex(s, s[i] === '`' ? i + 1 : i + 2, s[i] === '`' ? '`' : ')', out);
+          text += s.slice(sub, i);
+          continue;
+        }
         if (s[i] === '\\' && i + 1 < s.length) {
           const next = s[i + 1]!;
           if (next !== '\n') text += '"\\$`'.includes(next) ? next : `\\${next}`;
