@@ -95,6 +95,8 @@ function groovyShellStrings(text: string): ShellSegment[] {
   const segments: ShellSegment[] = [];
   const callees: Array<string | undefined> = [];
   let previous: string[] = [];
+  // A command-style `sh label: 'x', script: '…'` (no parentheses): its arguments run to the end of the statement.
+  let shStatement = false;
   let i = 0;
   const remember = (token: string): void => {
     previous = [...previous.slice(-2), token];
@@ -134,7 +136,8 @@ function groovyShellStrings(text: string): ShellSegment[] {
       const callee = callees.at(-1);
       const scriptKey = last === ':' && before === 'script';
       // `sh 'x'`, `sh('x')`, `sh(script: 'x', …)`, `sh script: 'x', …`
-      const isSh = last === 'sh' || (callee === 'sh' && (last === '(' || scriptKey)) || (scriptKey && first === 'sh');
+      const isSh =
+        last === 'sh' || (callee === 'sh' && (last === '(' || scriptKey)) || (scriptKey && (first === 'sh' || (shStatement && callees.length === 0)));
       if (isSh) segments.push({ text: decoded.join(''), origin });
       remember('string');
       i = j + quote.length;
@@ -142,10 +145,13 @@ function groovyShellStrings(text: string): ShellSegment[] {
     }
     if (/[A-Za-z_$]/.test(c)) {
       const word = /^[\w$]+/.exec(text.slice(i, i + 100))![0];
+      if (word === 'sh' && callees.length === 0) shStatement = true;
       remember(word);
       i += word.length;
       continue;
     }
+    // A statement ends at a line's end, unless its arguments go on (`sh label: 'x',` ⏎ `script: '…'`).
+    if (c === '\n' && callees.length === 0 && previous.at(-1) !== ',' && previous.at(-1) !== ':') shStatement = false;
     if (c === '(') {
       callees.push(previous.at(-1));
       remember('(');
