@@ -97,6 +97,7 @@ function groovyShellStrings(text: string): ShellSegment[] {
   let previous: string[] = [];
   // A command-style `sh label: 'x', script: '…'` (no parentheses): its arguments run to the end of the statement.
   let shStatement = false;
+  let shDepth = 0;
   let i = 0;
   const remember = (token: string): void => {
     previous = [...previous.slice(-2), token];
@@ -137,7 +138,7 @@ function groovyShellStrings(text: string): ShellSegment[] {
       const scriptKey = last === ':' && before === 'script';
       // `sh 'x'`, `sh('x')`, `sh(script: 'x', …)`, `sh script: 'x', …`
       const isSh =
-        last === 'sh' || (callee === 'sh' && (last === '(' || scriptKey)) || (scriptKey && (first === 'sh' || (shStatement && callees.length === 0)));
+        last === 'sh' || (callee === 'sh' && (last === '(' || scriptKey)) || (scriptKey && (first === 'sh' || (shStatement && callees.length === shDepth)));
       if (isSh) segments.push({ text: decoded.join(''), origin });
       remember('string');
       i = j + quote.length;
@@ -145,13 +146,16 @@ function groovyShellStrings(text: string): ShellSegment[] {
     }
     if (/[A-Za-z_$]/.test(c)) {
       const word = /^[\w$]+/.exec(text.slice(i, i + 100))![0];
-      if (word === 'sh' && callees.length === 0) shStatement = true;
+      if (word === 'sh') {
+        shStatement = true;
+        shDepth = callees.length;
+      }
       remember(word);
       i += word.length;
       continue;
     }
     // A statement ends at a line's end, unless its arguments go on (`sh label: 'x',` ⏎ `script: '…'`).
-    if (c === '\n' && callees.length === 0 && previous.at(-1) !== ',' && previous.at(-1) !== ':') shStatement = false;
+    if ((c === '\n' || c === ';') && callees.length === shDepth && previous.at(-1) !== ',' && previous.at(-1) !== ':') shStatement = false;
     if (c === '(') {
       callees.push(previous.at(-1));
       remember('(');

@@ -2,7 +2,7 @@
 // What counts as `--rm` is decided by the same option reader as `whalekeeper run` (`--rm=false` is a finding).
 import { shellSegments, type ShellSegment, type SourceKind } from './audit-sources.js';
 import { parseBool } from './pflag.js';
-import { parseRunArgs } from './run-args.js';
+import { parseRunArgs, RUN_FLAG_TABLE } from './run-args.js';
 import { shellCommands, type ShellWord } from './shell-lex.js';
 
 /** Why a `docker run` is reported. */
@@ -25,6 +25,8 @@ const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'nice'
 
 /** Options of prefix commands that take a separate value. */
 const PREFIX_VALUED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['exec', new Set(['-a'])],
+  ['xargs', new Set(['-n', '-I', '-P', '-L', '-d', '-s', '-E', '-a'])],
   ['sudo', new Set(['-u', '-g', '-U', '-C', '-D', '-R', '-T', '-h', '-p', '-r', '-t'])],
   ['env', new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string'])],
   ['nice', new Set(['-n'])],
@@ -67,6 +69,22 @@ export function dockerRunArgsStart(words: readonly ShellWord[]): { docker: numbe
   return words[i]?.value === 'run' ? { docker, run: i } : undefined;
 }
 
+/**
+ * The options before the image, read leniently: a flag docker run knows skips its value as the reader would; an
+ * unknown one is taken to have none. Used only when the strict reader refused the arguments.
+ */
+function leadingOptions(args: readonly string[]): string[] {
+  const options: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    options.push(arg);
+    const long = arg.startsWith('--') ? RUN_FLAG_TABLE.byLong(arg.slice(2)) : arg.length === 2 ? RUN_FLAG_TABLE.byShort(arg[1]!) : undefined;
+    if (long !== undefined && !long.boolean && !arg.includes('=')) i++;
+  }
+  return options;
+}
+
 /** Judges the options of one `docker run`: fine with `--rm`, else the finding's kind. */
 function judge(args: readonly string[]): FindingKind | undefined {
   try {
@@ -77,9 +95,7 @@ function judge(args: readonly string[]): FindingKind | undefined {
   } catch {
     // Options the reader cannot take (a flag this docker does not know): a literal `--rm` still counts, but only
     // among the leading options: after the image it is an argument of the container's command.
-    const end = args.findIndex((a) => !a.startsWith('-'));
-    const options = end === -1 ? args : args.slice(0, end);
-    return options.some((a) => a === '--rm' || a === '--rm=true') ? undefined : 'no-rm';
+    return leadingOptions(args).some((a) => a === '--rm' || a === '--rm=true') ? undefined : 'no-rm';
   }
 }
 

@@ -39,9 +39,12 @@ export function contextToLoad(flagHost: string | undefined, env: Env, currentCon
   return name === 'default' ? undefined : name;
 }
 
+/** TLS as the docker client reads it: DOCKER_TLS_VERIFY (verified), else DOCKER_TLS (encrypted, not verified). */
 function tlsFromEnv(env: Env, home: string): EngineTls | undefined {
-  if (!nonEmpty(env.DOCKER_TLS_VERIFY)) return undefined;
-  return { verify: true, certPath: nonEmpty(env.DOCKER_CERT_PATH) ?? `${home}/.docker` };
+  const certPath = nonEmpty(env.DOCKER_CERT_PATH) ?? `${home}/.docker`;
+  if (nonEmpty(env.DOCKER_TLS_VERIFY)) return { verify: true, certPath };
+  if (nonEmpty(env.DOCKER_TLS)) return { verify: false, certPath };
+  return undefined;
 }
 
 /** Decides the engine: --host, WHALEKEEPER_HOST, DOCKER_HOST, the context (already loaded), then the default socket. */

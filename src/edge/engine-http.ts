@@ -2,10 +2,10 @@
 // node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
-import { EngineUnreachableError } from '../core/errors.js';
+import { EngineUnreachableError, UsageError } from '../core/errors.js';
 
 /** The API version whalekeeper speaks: Docker 20.10's, understood by every engine since. */
 export const API_VERSION = 'v1.41';
@@ -45,14 +45,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
       : tls
         ? new HttpsAgent({
             ...agentOptions,
-            ...(target.tls
-              ? {
-                  ca: readFileSync(join(target.tls.certPath, 'ca.pem')),
-                  cert: readFileSync(join(target.tls.certPath, 'cert.pem')),
-                  key: readFileSync(join(target.tls.certPath, 'key.pem')),
-                  rejectUnauthorized: target.tls.verify,
-                }
-              : {}),
+            ...(target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {}),
           })
         : new HttpAgent(agentOptions);
   const send = tls && address.kind === 'tcp' ? httpsRequest : httpRequest;
@@ -93,4 +86,21 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
       }),
     close: () => agent.destroy(),
   };
+}
+
+/**
+ * The CA and client certificate in a DOCKER_CERT_PATH folder, as the docker client reads them: with verification
+ * all three are needed (a missing one is an error naming it); with `DOCKER_TLS` alone, those present are used.
+ */
+function tlsFiles(certPath: string, verify: boolean): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean } {
+  const read = (name: string): Buffer | undefined => {
+    const path = join(certPath, name);
+    if (existsSync(path)) return readFileSync(path);
+    if (!verify) return undefined;
+    throw new UsageError(`TLS verification is on but \`${path}\` does not exist`, {
+      hint: 'point DOCKER_CERT_PATH at the folder holding ca.pem, cert.pem and key.pem',
+    });
+  };
+  const [ca, cert, key] = [read('ca.pem'), read('cert.pem'), read('key.pem')];
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), rejectUnauthorized: verify };
 }

@@ -30,7 +30,7 @@ done`;
  * (JENKINS_NODE_COOKIE, JENKINS_SERVER_COOKIE, BUILD_ID): Jenkins kills every process carrying them on abort,
  * and the reaper must survive that kill to do its job.
  */
-const REAPER_ENV = ['PATH', 'HOME', 'USER', 'DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT',
+const REAPER_ENV = ['PATH', 'HOME', 'USER', 'DOCKER_HOST', 'DOCKER_TLS', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT',
   'DOCKER_CONFIG', 'DOCKER_API_VERSION', 'SSH_AUTH_SOCK', 'XDG_RUNTIME_DIR'];
 
 /** The reaper's environment: the allow-listed variables of `env`. */

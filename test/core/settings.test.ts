@@ -24,6 +24,7 @@ describe('engine resolution: flags, WHALEKEEPER_HOST, DOCKER_HOST, context, defa
       .toEqual({ verify: true, certPath: '/certs/client' });
     expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://x:2376', DOCKER_TLS_VERIFY: '1' }, undefined, '/h').tls).toEqual({ verify: true, certPath: '/h/.docker' });
     expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://x:2375' }, undefined, '/h').tls).toBeUndefined();
+    expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://x', DOCKER_TLS: '1' }, undefined, '/h').tls).toEqual({ verify: false, certPath: '/h/.docker' });
   });
 
   it.each([
