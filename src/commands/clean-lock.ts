@@ -14,7 +14,7 @@ export const LOCK_STALE_MS = 30 * 60_000;
 /** The lock as taken (release it when done), held by another clean, or not available on this engine. */
 export type Lock = { readonly status: 'taken'; release(): Promise<void> } | { readonly status: 'held'; readonly sinceMs: number | null } | { readonly status: 'none'; readonly reason: string };
 
-/** The label naming the lock's holder, `HOSTNAME:PID`. */
+/** The label naming the lock's holder, `HOSTNAME:PID:NONCE` (the nonce: two containers may share both host and PID). */
 export const LOCK_HOLDER_LABEL = 'whalekeeper.lock-holder';
 
 /** Who asks for the lock, and whether a holder on this host is still alive (so a lock left by a crash or an engine restart is taken over at once). */
@@ -23,17 +23,22 @@ export interface LockClaimant {
   readonly isAlive: (holder: string) => boolean;
 }
 
-/** Takes the lock. */
+/**
+ * Takes the lock. Removal is always by the network's id, never by name: a clean that takes over a stale lock, or
+ * releases its own, can then never remove a lock another clean has just created under the same name.
+ */
 export async function takeCleanLock(engine: Engine, now: number, claimant: LockClaimant): Promise<Lock> {
   const labels = { [LABELS.managed]: 'true', [LABELS.keep]: 'true', [LOCK_HOLDER_LABEL]: claimant.holder };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     const created = await engine.createNamedNetwork(LOCK_NAME, labels);
-    if (created.status === 'created') return { status: 'taken', release: async () => void (await engine.removeNetwork(LOCK_NAME)) };
+    if (created.status === 'created') return { status: 'taken', release: async () => void (await engine.removeNetwork(created.id)) };
     if (created.status === 'failed') return { status: 'none', reason: created.message };
+    // Released between our create and our look: try again.
+    if (created.status === 'vanished') continue;
     const holder = created.labels[LOCK_HOLDER_LABEL];
-    const stale = (created.createdMs !== null && now - created.createdMs > LOCK_STALE_MS) || (holder !== undefined && (holder === claimant.holder || !claimant.isAlive(holder)));
+    const stale = (created.createdMs !== null && now - created.createdMs > LOCK_STALE_MS) || (holder !== undefined && !claimant.isAlive(holder));
     if (!stale) return { status: 'held', sinceMs: created.createdMs };
-    await engine.removeNetwork(LOCK_NAME);
+    await engine.removeNetwork(created.id);
   }
   return { status: 'held', sinceMs: null };
 }

@@ -51,7 +51,16 @@ export interface Engine {
   removeNetwork(id: string): Promise<RemoveOutcome>;
   pruneBuildCache(keepBytes: number): Promise<RemoveOutcome>;
   /** Creates an internal network named `name`: an engine-wide mutex, since the engine refuses a duplicate name (409). */
-  createNamedNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<{ status: 'created' } | { status: 'exists'; createdMs: number | null; labels: Readonly<Record<string, string>> } | { status: 'failed'; message: string }>;
+  /** Creates a network the engine refuses to create twice; `vanished`: it existed, then was gone before it could be read. */
+  createNamedNetwork(
+    name: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<
+    | { status: 'created'; id: string }
+    | { status: 'exists'; id: string; createdMs: number | null; labels: Readonly<Record<string, string>> }
+    | { status: 'vanished' }
+    | { status: 'failed'; message: string }
+  >;
   /** Runs `command` in a short-lived container of `image` with `hostPath` mounted read-only at `mountPoint`; its stdout, or why not. */
   runReadOnly(image: string, hostPath: string, mountPoint: string, command: readonly string[]): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }>;
   close(): void;
@@ -135,11 +144,12 @@ export function createEngine(target: EngineTarget): Engine {
     },
     createNamedNetwork: async (name, labels) => {
       const created = await http.request('POST', '/networks/create', { body: { Name: name, CheckDuplicate: true, Driver: 'bridge', Internal: true, Labels: labels } });
-      if (created.status === 201) return { status: 'created' };
+      if (created.status === 201) return { status: 'created', id: String((created.body as { Id?: unknown } | undefined)?.Id ?? name) };
       if (created.status !== 409) return { status: 'failed', message: apiMessage(created) };
       const existing = await http.request('GET', `/networks/${encodeURIComponent(name)}`);
-      const body = existing.body as { Created?: unknown; Labels?: Record<string, string> | null } | undefined;
-      return { status: 'exists', createdMs: timeMs(body?.Created), labels: body?.Labels ?? {} };
+      if (existing.status === 404) return { status: 'vanished' };
+      const body = existing.body as { Id?: unknown; Created?: unknown; Labels?: Record<string, string> | null } | undefined;
+      return { status: 'exists', id: String(body?.Id ?? name), createdMs: timeMs(body?.Created), labels: body?.Labels ?? {} };
     },
     runReadOnly: async (image, hostPath, mountPoint, command) => {
       const created = await http.request('POST', '/containers/create', {

@@ -35,7 +35,7 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
     removeVolume: async () => ({ status: 'removed' }),
     removeNetwork: async (id) => (log.push(`rm network ${id}`), { status: 'removed' }),
     pruneBuildCache: async () => ({ status: 'removed' }),
-    createNamedNetwork: async (name) => (log.push(`lock ${name}`), { status: 'created' }),
+    createNamedNetwork: async (name) => (log.push(`lock ${name}`), { status: 'created', id: `${name}-id` }),
     runReadOnly: async () => ({ ok: false, reason: 'not here' }),
     close: () => undefined,
   };
@@ -62,7 +62,7 @@ describe('clean (command)', () => {
     expect(code).toBe(0);
     const report = events.find((e) => e.type === 'clean-report');
     expect(report).toMatchObject({ report: { counts: { container: { removed: 1, vanished: 1, inUse: 1, failed: 0 } }, skipped: null } });
-    expect(log).toEqual(['lock whalekeeper-clean-lock', 'rm network whalekeeper-clean-lock']);
+    expect(log).toEqual(['lock whalekeeper-clean-lock', 'rm network whalekeeper-clean-lock-id']);
   });
 
   it('exits 1 when a removal failed for another reason, after trying the rest', async () => {
