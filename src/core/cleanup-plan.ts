@@ -202,6 +202,27 @@ interface Candidate {
   readonly bytes: number;
 }
 
+/** An image's removal: what every image action says (which image, its owner, bytes, when last used), plus its rule's. */
+function imageAction(
+  ctx: Ctx,
+  c: Candidate,
+  rule: PlannedAction['rule'],
+  state: string,
+  fields: Partial<PlannedAction> & Pick<PlannedAction, 'wave'>,
+  reasonSuffix = '',
+): PlannedAction {
+  return action('image', {
+    id: c.image.id,
+    name: imageName(c.image),
+    owner: ownerOf(c.image.labels, undefined),
+    bytes: c.bytes,
+    rule,
+    reason: `${state}, last used ${minutes(ctx.now - c.lastUsed.ms)} ago (${c.lastUsed.source})${reasonSuffix}`,
+    tags: c.image.tags,
+    ...fields,
+  });
+}
+
 /** Schedules dangling (and, with --images unused, unused) images; returns the unused ones left for --target. */
 function planImages(ctx: Ctx, inventory: Inventory, staying: readonly ContainerInfo[]): Candidate[] {
   const { policy, now } = ctx;
@@ -251,14 +272,7 @@ function planImages(ctx: Ctx, inventory: Inventory, staying: readonly ContainerI
   for (const c of ordered) {
     const dangling = c.image.tags.length === 0;
     ctx.actions.push(
-      action('image', {
-        id: c.image.id,
-        name: imageName(c.image),
-        owner: ownerOf(c.image.labels, undefined),
-        bytes: c.bytes,
-        rule: dangling ? 'dangling-image' : 'unused-image',
-        reason: `${dangling ? 'dangling' : 'unused'}, last used ${minutes(now - c.lastUsed.ms)} ago (${c.lastUsed.source})`,
-        tags: c.image.tags,
+      imageAction(ctx, c, dangling ? 'dangling-image' : 'unused-image', dangling ? 'dangling' : 'unused', {
         wave: WAVE.images + (maxDepth - c.depth),
       }),
     );
@@ -311,18 +325,7 @@ function planTarget(ctx: Ctx, threshold: Threshold, candidates: readonly Candida
     const expected = estimate < need;
     if (expected) estimate += c.bytes;
     ctx.actions.push(
-      action('image', {
-        id: c.image.id,
-        name: imageName(c.image),
-        owner: ownerOf(c.image.labels, undefined),
-        bytes: c.bytes,
-        rule: 'target-lru',
-        reason: `unused, last used ${minutes(ctx.now - c.lastUsed.ms)} ago (${c.lastUsed.source}); LRU rank ${index + 1}`,
-        tags: c.image.tags,
-        phase: 'target',
-        expected,
-        wave: WAVE.target + index,
-      }),
+      imageAction(ctx, c, 'target-lru', 'unused', { phase: 'target', expected, wave: WAVE.target + index }, `; LRU rank ${index + 1}`),
     );
   });
   return { threshold: formatThreshold(threshold), limitBytes: limit, usedBytes: disk.usedBytes, estimatedFreedBytes: estimate };
