@@ -1,8 +1,9 @@
 // Installs and removes the `docker` shim file; refuses to overwrite or remove a `docker` that is not a shim.
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SHIM_MARKER, SHIM_SIGNATURE } from '../core/shim-script.js';
 import { UsageError } from '../core/errors.js';
+import { writeAtomically } from './text-file.js';
 
 /** The file system, narrowed to the shim's two files. */
 export interface ShimFiles {
@@ -35,11 +36,7 @@ export function createShimFiles(): ShimFiles {
         });
       }
       await mkdir(dir, { recursive: true });
-      // Written aside and renamed: a shell running the old shim never reads a half-written file.
-      const temporary = `${path}.${process.pid}.tmp`;
-      await writeFile(temporary, script, { mode: 0o755 });
-      await chmod(temporary, 0o755);
-      await rename(temporary, path);
+      await writeAtomically(path, script, 0o755);
       await writeFile(join(dir, SHIM_MARKER), 'The `docker` in this directory is a whalekeeper shim.\n');
       return path;
     },
