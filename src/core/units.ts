@@ -35,13 +35,19 @@ export function parseThreshold(raw: string, flag: string): Threshold {
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Parses `1h`, `90m`, `1h30m`, `45s`, `2d` or `0` into milliseconds. */
-export function parseDuration(raw: string, flag: string): number {
+/** What a command's durations accept beyond `500ms`, `45s`, `90m`, `1h30m`: days, and a bare number as seconds. */
+export interface DurationGrammar {
+  readonly days: boolean;
+  readonly bareSeconds: boolean;
+}
+
+/** Parses `500ms`, `45s`, `90m`, `1h30m`, `2d` (if `days`), `3` (if `bareSeconds`, else only `0`) into milliseconds. */
+export function parseDuration(raw: string, flag: string, grammar: DurationGrammar = { days: true, bareSeconds: false }): number {
   const text = raw.trim();
-  if (/^\d+$/.test(text) && Number(text) === 0) return 0;
+  if (/^\d+(?:\.\d+)?$/.test(text) && (grammar.bareSeconds || Number(text) === 0)) return Math.round(Number(text) * 1000);
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) {
-    throw new UsageError(`${flag} takes a duration such as 1h, 30m, 1h30m or 0, not \`${raw}\``);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text || (!grammar.days && parts.some((p) => p[2] === 'd'))) {
+    throw new UsageError(`${flag} takes a duration such as 500ms, 30s, 5m or 1h30m, not \`${raw}\``);
   }
   return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * DURATION_UNITS[p[2]!]!, 0));
 }

@@ -1,6 +1,7 @@
 // `verify`'s raw options + environment → validated VerifySettings, before any request is made.
 import type { Env } from './engine-target.js';
 import { UsageError } from './errors.js';
+import { parseDuration as parseDurationIn } from './units.js';
 
 /** One replica target as given: the URL to GET (with /diagnostics filled in) and how to show it. */
 export interface VerifyUrl {
@@ -54,13 +55,9 @@ export interface VerifyRawOptions {
   readonly junit?: string | undefined;
 }
 
-const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses `500ms`, `2s`, `5m`, `1h`, `1.5s` (a bare number is seconds) into milliseconds; names the flag when wrong. */
+/** verify's durations: `500ms`, `2s`, `5m`, `1h`, `1.5s`, and a bare number as seconds; names the flag when wrong. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} takes a duration such as \`500ms\`, \`2s\` or \`5m\`, not \`${text}\``);
-  return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!);
+  return parseDurationIn(text, flag, { days: false, bareSeconds: true });
 }
 
 /** Adds /diagnostics to a URL without a path, checks the scheme, and splits off credentials for display. */
