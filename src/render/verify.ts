@@ -3,6 +3,7 @@ import type { LiveRow, VerifyEvent } from '../core/verify-events.js';
 import type { VerifyReport } from '../core/verify-report.js';
 import { escapeControl } from '../core/mask.js';
 import type { Style } from './style.js';
+import { table } from './table.js';
 
 const PREFIX = 'whalekeeper: ';
 
@@ -69,10 +70,8 @@ export function renderTable(report: VerifyReport, style: Style): string {
     String(r.attempts),
     r.lastError === null ? '-' : escapeControl(r.lastError),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const format = (row: readonly string[]): string => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
   const verdict = report.exitCode === 0 ? style.ok(report.summary) : style.error(report.summary);
-  return [format(header), ...rows.map(format), '', verdict].join('\n');
+  return [table([header, ...rows]), '', verdict].join('\n');
 }
 
 /** The live table, preceded by the escape codes that move up over the previous one and clear it. */
@@ -86,11 +85,8 @@ export function renderLive(rows: readonly LiveRow[], redraw: number, style: Styl
     String(r.attempts),
   ]);
   const header = ['REPLICA', 'STATE', 'BUILD', 'LAST OUTCOME', 'IN A ROW', 'ATTEMPTS'];
-  const visible = (text: string): number => text.replace(/\u001b\[[0-9;]*m/g, '').length;
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => visible(row[i]!))));
-  const format = (row: readonly string[]): string => row.map((cell, i) => cell + ' '.repeat(widths[i]! - visible(cell))).join('  ').trimEnd();
   const up = redraw > 0 ? `\u001b[${redraw}A\u001b[J` : '';
-  return up + [format(header), ...cells.map(format)].join('\n');
+  return up + table([header, ...cells]);
 }
 
 function formatMs(ms: number): string {
