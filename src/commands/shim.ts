@@ -16,9 +16,6 @@ export interface ShimDeps {
   readonly cwd: string;
 }
 
-/** The actions of `shim`. */
-export const SHIM_ACTIONS = ['install', 'uninstall', 'print'] as const;
-
 /** Runs one action; resolves 0. */
 export async function shim(action: string, options: { dir: string | undefined }, deps: ShimDeps): Promise<number> {
   const dir = shimDir(options.dir, deps.home, deps.cwd);

@@ -63,13 +63,3 @@ export class CheckFailedError extends WhalekeeperError {
     super(message, story.exitCode ?? EXIT.failed, story);
   }
 }
-
-/** The process was asked to stop by a signal; it ends with 128 + the signal's number. */
-export class AbortedError extends WhalekeeperError {
-  readonly signal: string;
-
-  constructor(signal: string, exitCode: number) {
-    super(`aborted by ${signal}`, exitCode);
-    this.signal = signal;
-  }
-}

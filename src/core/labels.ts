@@ -44,11 +44,6 @@ export function runFilter(runId: string): string {
   return `label=${LABELS.run}=${runId}`;
 }
 
-/** The docker filter that finds everything of one build. */
-export function buildFilter(build: string): string {
-  return `label=${LABELS.build}=${build}`;
-}
-
 /** Who owns an object on the engine, judged by its labels. */
 export type Owner =
   | { readonly kind: 'this-build'; readonly build: string }
