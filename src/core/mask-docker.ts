@@ -14,7 +14,9 @@ const TABLES: Readonly<Record<string, { table: FlagTable; interspersed: boolean 
 };
 
 /** Secret-carrying flags, for argvs no table reads: their values are masked wherever they appear. */
-const SECRET_FLAG = /^(-e|--env|--build-arg|--secret|--log-opt)(=|$)/;
+const SECRET_FLAGS = '-e|--env|--build-arg|--secret|--log-opt';
+const SECRET_FLAG = new RegExp(`^(${SECRET_FLAGS})(=|$)`);
+const SECRET_FLAG_INLINE = new RegExp(`^(${SECRET_FLAGS})=([^=]*)=.*$`);
 
 /** A group of short flags ending in `e` (`-ie`), whose value is the next token. */
 const SHORT_GROUP_ENDING_IN_E = /^-[a-zA-Z]*e$/;
@@ -50,7 +52,7 @@ export function maskDockerArgv(argv: readonly string[]): string[] {
 /** The fallback: masks after the first `=` of any value that follows, or is glued to, a secret-carrying flag. */
 function maskByFlagName(argv: readonly string[]): string[] {
   return argv.map((token, i) => {
-    const inline = /^(-e|--env|--build-arg|--secret|--log-opt)=([^=]*)=.*$/.exec(token);
+    const inline = SECRET_FLAG_INLINE.exec(token);
     if (inline) return `${inline[1]}=${inline[2]}=${MASK}`;
     // `-eNAME=VALUE`, `-ieNAME=VALUE`: a glued value.
     const glued = /^(-[a-zA-Z]*e[^=-][^=]*)=.*$/.exec(token);
