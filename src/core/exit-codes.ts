@@ -8,6 +8,12 @@ export const EXIT = {
   usage: 2,
   /** The Docker engine (or, for verify, a replica) could not be reached or read. */
   unreachable: 3,
+  /** The engine answered but refuses the Engine API version whalekeeper speaks (too old, too new). */
+  apiVersion: 4,
+  /** `disk` only: the data root could not be measured (no helper image, no mount), with `--fail`. */
+  notMeasured: 5,
+  /** A file whalekeeper writes (metrics, report, shim, `audit --fix`) could not be written. */
+  ioError: 74,
   /** An unexpected error: a bug in whalekeeper. */
   internal: 70,
   /** `run` and `build` only, as docker's own: docker itself failed or refused the arguments. */
@@ -40,6 +46,9 @@ export const COMMON_EXIT_CODES_HELP = [
   '  0   done',
   '  1   a check failed (see the command)',
   '  2   usage error: a flag or value was wrong',
-  '  3   the Docker engine could not be reached',
+  '  3   the Docker engine could not be reached (no answer), or was lost midway',
+  '  4   the engine answered but refuses the Engine API version whalekeeper speaks (see DOCKER_API_VERSION)',
+  '  5   disk --fail: the data root could not be measured',
+  '  74  a file whalekeeper writes could not be written (a one-line reason names it)',
   '  70  internal error: a bug in whalekeeper, please report it',
 ].join('\n');
