@@ -21,6 +21,7 @@ export type GlobalOptionName =
   | 'json'
   | 'docker'
   | 'stop-timeout'
+  | 'engine-timeout'
   | 'argv-env'
   | 'build-number'
   | 'tag-build-number';
@@ -63,6 +64,13 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
     type: 'number',
     env: 'WHALEKEEPER_STOP_TIMEOUT',
     describe: 'Seconds a container gets to stop after SIGINT/SIGTERM/SIGHUP before it is killed and removed (default 3, inside Jenkins\' 5 s kill window)',
+  },
+  {
+    name: 'engine-timeout',
+    type: 'number',
+    env: 'WHALEKEEPER_ENGINE_TIMEOUT',
+    describe:
+      'Seconds to wait for the Docker engine to accept a connection and start answering a request (default 10); long operations (a removal, a wait) are not bound by it',
   },
   {
     name: 'argv-env',

@@ -13,10 +13,15 @@ export interface GlobalSettings {
   readonly json: boolean;
   readonly dockerBinary: string;
   readonly stopTimeoutSeconds: number;
+  /** Seconds to wait for the engine to accept a connection and begin an answer (not for a whole long operation). */
+  readonly engineTimeoutSeconds: number;
 }
 
 /** Default seconds a container gets after an abort signal: Jenkins sends SIGKILL about 5 s after SIGTERM. */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 3;
+
+/** Default seconds an engine gets to accept a connection and begin answering: a healthy one answers in milliseconds. */
+export const DEFAULT_ENGINE_TIMEOUT_SECONDS = 10;
 
 function fromEnv(name: GlobalOptionName, env: Env): string | boolean | number | undefined {
   const spec = GLOBAL_OPTIONS.find((o) => o.name === name)!;
@@ -45,6 +50,10 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
   if (typeof stop !== 'number' || stop < 0 || !Number.isInteger(stop)) {
     throw new UsageError(`--stop-timeout takes whole seconds (0 or more), not \`${String(stop)}\``);
   }
+  const engineTimeout = globalValue('engine-timeout', flags, env) ?? DEFAULT_ENGINE_TIMEOUT_SECONDS;
+  if (typeof engineTimeout !== 'number' || !(engineTimeout > 0) || !Number.isFinite(engineTimeout)) {
+    throw new UsageError(`--engine-timeout takes seconds (more than 0), not \`${String(engineTimeout)}\``);
+  }
   const build = globalValue('build', flags, env);
   const docker = globalValue('docker', flags, env);
   return {
@@ -54,6 +63,7 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
     json: globalValue('json', flags, env) === true,
     dockerBinary: typeof docker === 'string' ? docker : 'docker',
     stopTimeoutSeconds: stop,
+    engineTimeoutSeconds: engineTimeout,
   };
 }
 

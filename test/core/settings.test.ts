@@ -89,8 +89,13 @@ describe('global settings precedence: flag, WHALEKEEPER_*, CI, default', () => {
     expect(s).toMatchObject({ verbose: true, json: true, stopTimeoutSeconds: 9, dockerBinary: '/opt/docker' });
   });
 
+  it('takes --engine-timeout from the flag, then WHALEKEEPER_ENGINE_TIMEOUT', () => {
+    expect(resolveGlobals({ 'engine-timeout': 2.5 }, { WHALEKEEPER_ENGINE_TIMEOUT: '7' }, undefined, '/h').engineTimeoutSeconds).toBe(2.5);
+    expect(resolveGlobals({}, { WHALEKEEPER_ENGINE_TIMEOUT: '7' }, undefined, '/h').engineTimeoutSeconds).toBe(7);
+  });
+
   it('defaults', () => {
-    expect(resolveGlobals({}, {}, undefined, '/h')).toMatchObject({ verbose: false, json: false, stopTimeoutSeconds: 3, dockerBinary: 'docker', build: undefined });
+    expect(resolveGlobals({}, {}, undefined, '/h')).toMatchObject({ verbose: false, json: false, stopTimeoutSeconds: 3, engineTimeoutSeconds: 10, dockerBinary: 'docker', build: undefined });
   });
 
   it.each([
@@ -98,6 +103,8 @@ describe('global settings precedence: flag, WHALEKEEPER_*, CI, default', () => {
     [{ 'stop-timeout': 1.5 }, {}, /--stop-timeout takes whole seconds/],
     [{}, { WHALEKEEPER_VERBOSE: 'sometimes' }, /WHALEKEEPER_VERBOSE takes true or false, not `sometimes`/],
     [{}, { WHALEKEEPER_STOP_TIMEOUT: 'x' }, /WHALEKEEPER_STOP_TIMEOUT takes a number/],
+    [{ 'engine-timeout': 0 }, {}, /--engine-timeout takes seconds \(more than 0\), not `0`/],
+    [{}, { WHALEKEEPER_ENGINE_TIMEOUT: 'soon' }, /WHALEKEEPER_ENGINE_TIMEOUT takes a number/],
   ])('rejects %j %j', (flags, env, message) => {
     expect(() => resolveGlobals(flags, env, undefined, '/h')).toThrow(message);
   });
