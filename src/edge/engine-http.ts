@@ -1,8 +1,9 @@
 // A small HTTP client for the Docker Engine API over a unix socket or tcp (with the client's TLS files).
 // node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
@@ -18,9 +19,16 @@ export interface ApiResponse {
 
 /** Sends requests to one engine; `close` frees its sockets. */
 export interface EngineHttp {
+  /**
+   * Sends one request. Connecting, and the first byte of the answer, are bound by the engine timeout; a long
+   * operation (a removal, a prune, a wait) passes `timeoutMs`, how long its answer may take once the request is sent.
+   */
   request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number; raw?: boolean }): Promise<ApiResponse>;
   close(): void;
 }
+
+/** How long an engine may take to accept a connection and begin an answer, unless told (`--engine-timeout`). */
+export const DEFAULT_ANSWER_MS = 10_000;
 
 /** The message of an error answer: the engine's `{"message": ...}`, else the status. */
 export function apiMessage(response: ApiResponse): string {
@@ -28,8 +36,11 @@ export function apiMessage(response: ApiResponse): string {
   return typeof body?.message === 'string' ? body.message : `HTTP ${response.status}`;
 }
 
-/** Connects to the engine the settings resolved; throws EngineUnreachableError for transports it cannot speak. */
-export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHttp {
+/**
+ * Connects to the engine the settings resolved; throws EngineUnreachableError for transports it cannot speak.
+ * `answerMs` bounds connecting and hearing the first byte of each answer (and each later pause inside it).
+ */
+export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs = DEFAULT_ANSWER_MS): EngineHttp {
   let address;
   try {
     address = engineAddress(target.host, target.tls !== undefined);
@@ -64,9 +75,11 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
           },
           (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
+            timeout.answering(res);
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', reject);
+            res.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
             res.on('end', () => {
+              timeout.done();
               if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
               const text = Buffer.concat(chunks).toString('utf8');
               let body: unknown;
@@ -79,13 +92,57 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
             });
           },
         );
-        req.setTimeout(options.timeoutMs ?? 120_000, () => req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
-        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, error.code ?? error.message, { cause: error })));
+        const timeout = boundRequest(req, answerMs, options.timeoutMs, send === httpsRequest);
+        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
         if (payload !== undefined) req.write(payload);
         req.end();
       }),
     close: () => agent.destroy(),
   };
+}
+
+/** The timers of one request, and why it was cut short (undefined: it was not). */
+interface RequestTimeout {
+  answering(res: IncomingMessage): void;
+  done(): void;
+  reason(): string | undefined;
+}
+
+/**
+ * Bounds one request: `answerMs` for connecting (the TLS handshake included) and for the first byte of the answer,
+ * or `longMs` for that first byte when the request is a long operation; then `answerMs` for each pause in the body.
+ * An engine that accepts connections and never answers is thereby given up on within `answerMs`, at the first
+ * ordinary request, rather than hanging the command.
+ */
+function boundRequest(req: ClientRequest, answerMs: number, longMs: number | undefined, secure: boolean): RequestTimeout {
+  let timer: NodeJS.Timeout | undefined;
+  let why: string | undefined;
+  const bound = (ms: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      why = `no answer within ${seconds(ms)}${ms === answerMs ? ', --engine-timeout' : ''}`;
+      req.destroy(new Error(why));
+    }, ms);
+  };
+  req.on('socket', (socket: Socket) => {
+    bound(answerMs);
+    if (longMs === undefined) return;
+    if (req.reusedSocket) bound(longMs);
+    else socket.once(secure ? 'secureConnect' : 'connect', () => bound(longMs));
+  });
+  req.on('close', () => clearTimeout(timer));
+  return {
+    answering: (res) => {
+      bound(answerMs);
+      res.on('data', () => bound(answerMs));
+    },
+    done: () => clearTimeout(timer),
+    reason: () => why,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 /**

@@ -83,11 +83,17 @@ function outcome(response: ApiResponse): RemoveOutcome {
   return { status: 'failed', message };
 }
 
-/** Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3). */
-export function createEngine(target: EngineTarget): Engine {
-  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY);
+/** How long one removal may take once asked for: a long operation, not bound by `--engine-timeout`. */
+export const REMOVAL_MS = 120_000;
+
+/**
+ * Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3);
+ * `answerMs` (`--engine-timeout`) bounds connecting and the first byte of every answer but a long operation's.
+ */
+export function createEngine(target: EngineTarget, answerMs?: number): Engine {
+  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY, answerMs);
   const get = async (path: string): Promise<unknown> => expectOk(target.host, 'GET', path, await http.request('GET', path));
-  const del = async (path: string): Promise<RemoveOutcome> => outcome(await http.request('DELETE', path));
+  const del = async (path: string): Promise<RemoveOutcome> => outcome(await http.request('DELETE', path, { timeoutMs: REMOVAL_MS }));
   return {
     host: target.host,
     info: async () => {
@@ -172,7 +178,7 @@ export function createEngine(target: EngineTarget): Engine {
         const text = demultiplex(logs.body as Buffer);
         return code === 0 ? { ok: true, stdout: text } : { ok: false, reason: `\`${command.join(' ')}\` in ${image} exited ${code}: ${text.trim()}` };
       } finally {
-        await http.request('DELETE', `/containers/${id}?force=1&v=1`);
+        await http.request('DELETE', `/containers/${id}?force=1&v=1`, { timeoutMs: REMOVAL_MS });
       }
     },
     close: () => http.close(),
