@@ -6,6 +6,7 @@ import { COMMON_EXIT_CODES_HELP } from '../core/exit-codes.js';
 import { GLOBAL_OPTIONS, type GlobalFlags } from '../core/global-options.js';
 import { ALL_RENDERERS } from '../render/all.js';
 import { createOutput } from '../render/output.js';
+import { urlSecrets } from '../core/mask.js';
 import { loadGlobalSettings } from '../edge/load-settings.js';
 import { VERSION } from '../version.js';
 import type { Invocation } from './context.js';
@@ -62,6 +63,8 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
       const flags = globalFlagsOf(argv);
       const settings = await loadGlobalSettings(flags, invocation.env, invocation.home);
       const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: ALL_RENDERERS });
+      // The engine URL's credentials and query values, wherever a message quotes it.
+      for (const secret of urlSecrets(settings.engine.host)) output.addSecret(secret);
       done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
     });
   }

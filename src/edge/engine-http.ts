@@ -47,7 +47,14 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
   } catch (error) {
     throw new EngineUnreachableError(target.host, (error as Error).message);
   }
-  if (address.kind === 'other') throw new EngineUnreachableError(target.host, `${address.scheme}:// is not supported by ls/clean/disk; use unix:// or tcp://`);
+  if (address.kind === 'other') {
+    throw new UsageError(`ls, clean and disk speak the Engine API over unix:// or tcp:// only, not ${address.scheme}://`, {
+      hint: `reach this engine through a unix socket or a tcp address (--host); only run and build go through the docker client, which speaks ${address.scheme}://`,
+    });
+  }
+  if (address.kind === 'tcp' && address.path !== '' && address.path !== '/') {
+    throw new UsageError(`ls, clean and disk cannot use an engine address with a path (\`${address.path}\`)`, { hint: 'use tcp://HOST:PORT' });
+  }
   const tls = target.tls !== undefined || target.host.startsWith('https://');
   const agentOptions = { keepAlive: true, maxSockets };
   const agent =

@@ -1,7 +1,7 @@
 // Engines that misbehave, on loopback: one that accepts connections and never answers, and a proxy in front of a
 // real private engine that answers slowly or is lost midway (it stops answering and closes every connection).
 import { createServer as createHttpServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer, type Socket } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /** A stand-in engine on 127.0.0.1, reached as `host` (tcp://127.0.0.1:PORT). */
@@ -99,6 +99,30 @@ export async function startEngineProxy(socketPath: string, behaviour: ProxyBehav
     removalsPassed: () => passed,
     close: async () => {
       lost = true;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A plain byte pipe from tcp://127.0.0.1:PORT to the engine at `socketPath` (attach streams included). */
+export async function startTcpForward(socketPath: string): Promise<FakeEngine> {
+  const sockets = new Set<Socket>();
+  // Half-open: the docker client closes its side of an attach stream and then reads the container's output.
+  const server = createServer({ allowHalfOpen: true }, (client) => {
+    const upstream = connect({ path: socketPath, allowHalfOpen: true });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    host: `tcp://127.0.0.1:${port}`,
+    close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
