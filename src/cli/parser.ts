@@ -25,8 +25,26 @@ function globalFlagsOf(argv: Readonly<Record<string, unknown>>): GlobalFlags {
 function yargsTokens(split: SplitArgv): string[] {
   const definition = COMMANDS.find((c) => c.command.split(' ')[0] === split.command);
   const helpAndVersion = [...(split.help ? ['--help'] : []), ...(split.version ? ['--version'] : [])];
-  if (!definition?.passthrough) return [...split.flagTokens, ...helpAndVersion, ...(split.command === undefined ? [] : [split.command]), ...split.rest];
+  if (!definition?.passthrough) return glueNegativeValues([...split.flagTokens, ...helpAndVersion, ...(split.command === undefined ? [] : [split.command]), ...split.rest]);
   return [...split.flagTokens, ...helpAndVersion, split.command!, ...(split.rest.includes('--help') ? ['--help'] : [])];
+}
+
+/**
+ * `--target -1%` as `--target=-1%`: yargs reads a token that starts with `-` and is not a plain number as short flags
+ * (`Unknown arguments: 1, %`); glued, the value reaches the option's own check, whose message names the flag.
+ * No whalekeeper option is a digit, so a `-` followed by a digit is always a value.
+ */
+function glueNegativeValues(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    if (/^--[a-z][\w-]*$/.test(token) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
 }
 
 /** Builds the parser. Exposed for the help test, which checks every command's --help. */
