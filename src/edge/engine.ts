@@ -15,7 +15,10 @@ export interface EngineInfo {
   readonly os: string;
 }
 
-/** The result of one removal. `vanished` (404) and `in-use` (409) are the normal races of a shared engine. */
+/**
+ * The result of one removal. `vanished` (404, or 409 while another client removes it) and `in-use` (409) are the normal
+ * races of a shared engine; `removed` only when this removal did it, so that concurrent cleans never count one object twice.
+ */
 export type RemoveOutcome =
   | { readonly status: 'removed'; readonly bytes?: number }
   | { readonly status: 'vanished' }
@@ -78,6 +81,8 @@ function outcome(response: ApiResponse): RemoveOutcome {
   if (response.status >= 200 && response.status < 300) return { status: 'removed' };
   if (response.status === 404) return { status: 'vanished' };
   const message = apiMessage(response);
+  // Another clean is removing it ("removal of container X is already in progress"): gone, and not ours to count.
+  if (response.status === 409 && /already in progress/i.test(message)) return { status: 'vanished' };
   // Networks in use answer 403 ("has active endpoints") on older engines, 409 on newer ones.
   if (response.status === 409 || /active endpoints|in use|is being used|running/i.test(message)) return { status: 'in-use', message };
   return { status: 'failed', message };
@@ -129,16 +134,25 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
     },
     removeContainer: (id, { force, volumes }) => del(`/containers/${encodeURIComponent(id)}?force=${force ? 1 : 0}&v=${volumes ? 1 : 0}`),
     removeImage: async (id, tags) => {
-      // Tag by tag without force: the last tag removes the image; a container that started using it meanwhile makes it 409.
-      let last: RemoveOutcome = { status: 'vanished' };
+      // Tag by tag without force: the last tag removes the image; a container that started using it meanwhile makes
+      // it 409. Removed only when one of our answers lists the image as Deleted: when a concurrent clean removed it,
+      // our untagging freed nothing, and two cleans must not both count it.
+      let deleted = false;
+      const step = async (ref: string): Promise<RemoveOutcome> => {
+        const response = await http.request('DELETE', `/images/${encodeURIComponent(ref)}?noprune=0`, { timeoutMs: REMOVAL_MS });
+        if (Array.isArray(response.body) && response.body.some((entry: { Deleted?: unknown }) => typeof entry?.Deleted === 'string')) deleted = true;
+        return outcome(response);
+      };
       for (const tag of tags) {
-        last = await del(`/images/${encodeURIComponent(tag)}?noprune=0`);
+        const last = await step(tag);
         if (last.status === 'in-use' || last.status === 'failed') return last;
       }
-      if (tags.length === 0 || last.status === 'vanished') return del(`/images/${encodeURIComponent(id)}?noprune=0`);
-      // The last tag may have left the image behind when it also had a digest reference; remove it by id then.
-      const rest = await del(`/images/${encodeURIComponent(id)}?noprune=0`);
-      return rest.status === 'vanished' ? { status: 'removed' } : rest;
+      // No tags, or the last tag left the image behind (it also had a digest reference): remove it by id.
+      if (!deleted) {
+        const rest = await step(id);
+        if (rest.status === 'in-use' || rest.status === 'failed') return rest;
+      }
+      return deleted ? { status: 'removed' } : { status: 'vanished' };
     },
     removeVolume: (name) => del(`/volumes/${encodeURIComponent(name)}`),
     removeNetwork: (id) => del(`/networks/${encodeURIComponent(id)}`),

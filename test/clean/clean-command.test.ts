@@ -5,6 +5,7 @@ import { parseCleanArgs } from '../../src/core/clean-settings.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import type { ContainerInfo } from '../../src/core/inventory.js';
 import type { GlobalSettings } from '../../src/core/settings.js';
+import { EngineUnreachableError } from '../../src/core/errors.js';
 import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
 import { container, fs, NOW } from '../core/fixtures.js';
 
@@ -30,7 +31,10 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
         buildCache: { totalBytes: 0, reclaimableBytes: 0, records: 0 },
       };
     },
-    removeContainer: async (id) => answers[id] ?? { status: 'removed' },
+    removeContainer: async (id) => {
+      if (answers[id]?.status === 'failed' && answers[id].message === 'LOST') throw new EngineUnreachableError(settings.engine.host, 'ECONNRESET');
+      return answers[id] ?? { status: 'removed' };
+    },
     removeImage: async () => ({ status: 'removed' }),
     removeVolume: async () => ({ status: 'removed' }),
     removeNetwork: async (id) => (log.push(`rm network ${id}`), { status: 'removed' }),
@@ -41,10 +45,10 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
   };
 }
 
-async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code: number; events: WhalekeeperEvent[]; log: string[] }> {
+async function runClean(answers: Record<string, RemoveOutcome>, target = '90%'): Promise<{ code: number | unknown; events: WhalekeeperEvent[]; log: string[] }> {
   const events: WhalekeeperEvent[] = [];
   const log: string[] = [];
-  const code = await clean(parseCleanArgs({ agent: true, grace: '0', target: '90%' }, undefined), {
+  const code = await clean(parseCleanArgs({ agent: true, grace: '0', target }, undefined), {
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
@@ -52,7 +56,7 @@ async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code:
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
-  });
+  }).catch((error: unknown) => error);
   return { code, events, log };
 }
 
@@ -63,6 +67,25 @@ describe('clean (command)', () => {
     const report = events.find((e) => e.type === 'clean-report');
     expect(report).toMatchObject({ report: { counts: { container: { removed: 1, vanished: 1, inUse: 1, failed: 0 } }, skipped: null } });
     expect(log).toEqual(['lock whalekeeper-clean-lock', 'rm network whalekeeper-clean-lock-id']);
+  });
+
+  it('exits 1 when the --target is not reached, saying what remains and why', async () => {
+    const { code, events } = await runClean({}, '10%');
+    expect(code).toBe(1);
+    const report = events.find((e) => e.type === 'clean-report');
+    expect(report).toMatchObject({ report: { counts: { container: { removed: 3 } }, target: { threshold: '10%', reached: false, remaining: { kept: 0, inUse: 0, failed: 0 } } } });
+    expect(report?.type === 'clean-report' && report.report.target?.why).toMatch(/^nothing removable is left/);
+  });
+
+  it('reports what it removed before an engine lost midway, then throws the loss (exit 3)', async () => {
+    const { code: error, events, log } = await runClean({ b: { status: 'failed', message: 'LOST' } });
+    expect(error).toBeInstanceOf(EngineUnreachableError);
+    expect((error as EngineUnreachableError).exitCode).toBe(3);
+    // a and c were under way when b found the engine gone; both answered.
+    expect(events.find((e) => e.type === 'clean-report')).toMatchObject({
+      report: { counts: { container: { removed: 2 } }, interrupted: { reason: expect.stringContaining('ECONNRESET'), notDone: 1 } },
+    });
+    expect(log).toContain('rm network whalekeeper-clean-lock-id');
   });
 
   it('exits 1 when a removal failed for another reason, after trying the rest', async () => {

@@ -40,15 +40,15 @@ export interface ProxyBehaviour {
   /** Milliseconds to hold the engine's answer back before sending it on (0: at once). */
   readonly delayMs?: (method: string, path: string) => number;
   /**
-   * After this many successful removals (DELETE answered 2xx) have been passed on, the engine is "lost": no later
-   * answer reaches the client, every connection is closed and no new one is accepted.
+   * After this many successful container removals (DELETE /containers/… answered 2xx) have been passed on, the
+   * engine is "lost": no later answer reaches the client, every connection is closed and no new one is accepted.
    */
   readonly loseAfterRemovals?: number;
 }
 
 /** A proxy (tcp://127.0.0.1:PORT) in front of the real engine at `socketPath`, and what it passed on. */
 export interface EngineProxy extends FakeEngine {
-  /** Successful removals whose answer reached the client. */
+  /** Successful container removals whose answer reached the client. */
   removalsPassed(): number;
 }
 
@@ -66,7 +66,7 @@ export async function startEngineProxy(socketPath: string, behaviour: ProxyBehav
         answer.on('end', () => {
           const send = (): void => {
             if (lost) return void res.socket?.destroy();
-            const removal = req.method === 'DELETE' && (answer.statusCode ?? 0) < 300;
+            const removal = req.method === 'DELETE' && /^(\/v[\d.]+)?\/containers\//.test(req.url ?? '') && (answer.statusCode ?? 0) < 300;
             res.writeHead(answer.statusCode ?? 502, answer.headers);
             res.end(Buffer.concat(chunks));
             if (!removal) return;
