@@ -77,12 +77,14 @@ function expectOk(host: string, method: string, path: string, response: ApiRespo
   throw new EngineUnreachableError(host, `${method} ${path} answered ${response.status}: ${apiMessage(response)}`);
 }
 
-function outcome(response: ApiResponse): RemoveOutcome {
+/** What a removal's answer means for the counts. */
+export function removeOutcome(response: ApiResponse): RemoveOutcome {
   if (response.status >= 200 && response.status < 300) return { status: 'removed' };
   if (response.status === 404) return { status: 'vanished' };
   const message = apiMessage(response);
-  // Another clean is removing it ("removal of container X is already in progress"): gone, and not ours to count.
-  if (response.status === 409 && /already in progress/i.test(message)) return { status: 'vanished' };
+  // Another client is removing it: gone, and not ours to count. A container answers 409 "removal of container X is
+  // already in progress"; an image deleted meanwhile by another client's last untag, "unrecognized image ID" (500).
+  if ((response.status === 409 && /already in progress/i.test(message)) || /^unrecognized image ID /i.test(message)) return { status: 'vanished' };
   // Networks in use answer 403 ("has active endpoints") on older engines, 409 on newer ones.
   if (response.status === 409 || /active endpoints|in use|is being used|running/i.test(message)) return { status: 'in-use', message };
   return { status: 'failed', message };
@@ -98,7 +100,7 @@ export const REMOVAL_MS = 120_000;
 export function createEngine(target: EngineTarget, answerMs?: number): Engine {
   const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY, answerMs);
   const get = async (path: string): Promise<unknown> => expectOk(target.host, 'GET', path, await http.request('GET', path));
-  const del = async (path: string): Promise<RemoveOutcome> => outcome(await http.request('DELETE', path, { timeoutMs: REMOVAL_MS }));
+  const del = async (path: string): Promise<RemoveOutcome> => removeOutcome(await http.request('DELETE', path, { timeoutMs: REMOVAL_MS }));
   return {
     host: target.host,
     info: async () => {
@@ -141,7 +143,7 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
       const step = async (ref: string): Promise<RemoveOutcome> => {
         const response = await http.request('DELETE', `/images/${encodeURIComponent(ref)}?noprune=0`, { timeoutMs: REMOVAL_MS });
         if (Array.isArray(response.body) && response.body.some((entry: { Deleted?: unknown }) => typeof entry?.Deleted === 'string')) deleted = true;
-        return outcome(response);
+        return removeOutcome(response);
       };
       for (const tag of tags) {
         const last = await step(tag);
@@ -158,7 +160,7 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
     removeNetwork: (id) => del(`/networks/${encodeURIComponent(id)}`),
     pruneBuildCache: async (keepBytes) => {
       const response = await http.request('POST', `/build/prune?keep-storage=${keepBytes}`, { timeoutMs: 600_000 });
-      const result = outcome(response);
+      const result = removeOutcome(response);
       if (result.status !== 'removed') return result;
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
     },

@@ -82,6 +82,27 @@ describe('two agent cleans at once', () => {
   }, 120_000);
 });
 
+describe('one image removed by two Engines at once', () => {
+  it('counts as removed by exactly one: the one whose answer lists it as Deleted', async () => {
+    const source = (await createContainers(1))[0]!;
+    const committed = await api('POST', `/commit?container=${source}&repo=wk-faults/twice&tag=a`);
+    expect(committed.status).toBe(201);
+    const id = (committed.body as { Id: string }).Id;
+    await docker(engine.host, ['tag', 'wk-faults/twice:a', 'wk-faults/twice:b']);
+    await docker(engine.host, ['rm', source]);
+    const settings = resolveGlobals({}, { DOCKER_HOST: engine.host }, undefined, '/root');
+    const [one, two] = [createEngine(settings.engine), createEngine(settings.engine)];
+    try {
+      const outcomes = await Promise.all([one, two].map((e) => e.removeImage(id, ['wk-faults/twice:a', 'wk-faults/twice:b'])));
+      expect(outcomes.map((o) => o.status).sort(), JSON.stringify(outcomes)).toEqual(['removed', 'vanished']);
+      expect((await api('GET', `/images/${id}/json`)).status).toBe(404);
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+});
+
 describe('an engine lost midway', () => {
   it('reports the removals it did before the loss, then exits 3 with one line', async () => {
     await createContainers(120);

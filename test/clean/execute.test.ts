@@ -4,7 +4,7 @@ import { executePlan } from '../../src/commands/clean-execute.js';
 import { planCleanup } from '../../src/core/cleanup-plan.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import { EngineUnreachableError } from '../../src/core/errors.js';
-import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
+import { removeOutcome, type Engine, type RemoveOutcome } from '../../src/edge/engine.js';
 import { agentPolicy, container, fs, image, inventory, NOW } from '../core/fixtures.js';
 
 /** An engine whose removals answer from a table and free `bytes` each from a simulated filesystem. */
@@ -93,5 +93,21 @@ describe('executePlan', () => {
     const engine = fakeEngine({}, disk, { 'sha256:1': 300, 'sha256:2': 1000 });
     await executePlan(plan, engine, async () => fs(disk.used), collect());
     expect(engine.calls).toEqual(['sha256:1', 'sha256:2']);
+  });
+});
+
+// The engine's answers as moby gives them (daemon/delete.go: a Conflict while another removal of the container runs).
+describe('removeOutcome', () => {
+  it.each([
+    [204, undefined, { status: 'removed' }],
+    [404, { message: 'No such container: x' }, { status: 'vanished' }],
+    [409, { message: 'removal of container 0123abcd is already in progress' }, { status: 'vanished' }],
+    [409, { message: 'You cannot remove a running container 0123abcd. Stop the container before attempting removal or force remove' }, { status: 'in-use', message: 'You cannot remove a running container 0123abcd. Stop the container before attempting removal or force remove' }],
+    [409, { message: 'conflict: unable to delete 0123 (cannot be forced) - image is being used by running container 4567' }, { status: 'in-use', message: 'conflict: unable to delete 0123 (cannot be forced) - image is being used by running container 4567' }],
+    [500, { message: 'unrecognized image ID sha256:7d2c18025c2d' }, { status: 'vanished' }],
+    [403, { message: 'error while removing network: network n id 1 has active endpoints' }, { status: 'in-use', message: 'error while removing network: network n id 1 has active endpoints' }],
+    [500, { message: 'driver failed to remove root filesystem' }, { status: 'failed', message: 'driver failed to remove root filesystem' }],
+  ])('%i %j -> %j', (status, body, expected) => {
+    expect(removeOutcome({ status, body })).toEqual(expected);
   });
 });
