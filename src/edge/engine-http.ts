@@ -57,17 +57,31 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
   }
   const tls = target.tls !== undefined || target.host.startsWith('https://');
   const agentOptions = { keepAlive: true, maxSockets };
+  const tlsOptions = address.kind === 'tcp' && tls && target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {};
   const agent =
     address.kind === 'unix'
       ? new HttpAgent(agentOptions)
       : tls
         ? new HttpsAgent({
             ...agentOptions,
-            ...(target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {}),
+            ...tlsOptions,
           })
         : new HttpAgent(agentOptions);
   const send = tls && address.kind === 'tcp' ? httpsRequest : httpRequest;
   const where = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
+  // Liveness checks while a long operation runs go on connections of their own, never queued behind the operations.
+  const pingAgent = send === httpsRequest ? new HttpsAgent({ ...tlsOptions }) : new HttpAgent();
+  const alive = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping', headers: { Host: 'docker' } }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      const timer = setTimeout(() => ping.destroy(), answerMs);
+      ping.on('close', () => clearTimeout(timer));
+      ping.on('error', () => resolve(false));
+      ping.end();
+    });
   return {
     request: (method, path, options = {}) =>
       new Promise<ApiResponse>((resolve, reject) => {
@@ -99,12 +113,15 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
             });
           },
         );
-        const timeout = boundRequest(req, answerMs, options.timeoutMs, send === httpsRequest);
+        const timeout = boundRequest(req, answerMs, options.timeoutMs, send === httpsRequest, alive);
         req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
         if (payload !== undefined) req.write(payload);
         req.end();
       }),
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      pingAgent.destroy();
+    },
   };
 }
 
@@ -116,34 +133,56 @@ interface RequestTimeout {
 }
 
 /**
- * Bounds one request: `answerMs` for connecting (the TLS handshake included) and for the first byte of the answer,
- * or `longMs` for that first byte when the request is a long operation; then `answerMs` for each pause in the body.
- * An engine that accepts connections and never answers is thereby given up on within `answerMs`, at the first
- * ordinary request, rather than hanging the command.
+ * Bounds one request: `answerMs` for connecting (the TLS handshake included) and for the first byte of the answer;
+ * then `answerMs` for each pause in the body. A long operation's answer may take `longMs` instead, as long as the
+ * engine answers a ping (GET /_ping) within `answerMs` every `answerMs` meanwhile. An engine that accepts
+ * connections and never answers is thereby given up on within `answerMs` (twice that during a long operation).
  */
-function boundRequest(req: ClientRequest, answerMs: number, longMs: number | undefined, secure: boolean): RequestTimeout {
+function boundRequest(req: ClientRequest, answerMs: number, longMs: number | undefined, secure: boolean, alive: () => Promise<boolean>): RequestTimeout {
   let timer: NodeJS.Timeout | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  let settled = false;
   let why: string | undefined;
+  const cut = (reason: string): void => {
+    why = reason;
+    req.destroy(new Error(reason));
+  };
   const bound = (ms: number): void => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      why = `no answer within ${seconds(ms)}${ms === answerMs ? ', --engine-timeout' : ''}`;
-      req.destroy(new Error(why));
-    }, ms);
+    timer = setTimeout(() => cut(`no answer within ${seconds(ms)}${ms === answerMs ? ', --engine-timeout' : ''}`), ms);
+  };
+  const watchdog = (): void => {
+    watch = setTimeout(async () => {
+      const ok = await alive();
+      if (settled) return;
+      if (ok) watchdog();
+      else cut(`no answer to a ping within ${seconds(answerMs)} while a long operation ran, --engine-timeout`);
+    }, answerMs);
+  };
+  const long = (ms: number): void => {
+    bound(ms);
+    watchdog();
+  };
+  const stop = (): void => {
+    settled = true;
+    clearTimeout(timer);
+    clearTimeout(watch);
   };
   req.on('socket', (socket: Socket) => {
     bound(answerMs);
     if (longMs === undefined) return;
-    if (req.reusedSocket) bound(longMs);
-    else socket.once(secure ? 'secureConnect' : 'connect', () => bound(longMs));
+    if (req.reusedSocket) long(longMs);
+    else socket.once(secure ? 'secureConnect' : 'connect', () => long(longMs));
   });
-  req.on('close', () => clearTimeout(timer));
+  req.on('close', stop);
   return {
     answering: (res) => {
+      settled = true;
+      clearTimeout(watch);
       bound(answerMs);
       res.on('data', () => bound(answerMs));
     },
-    done: () => clearTimeout(timer),
+    done: stop,
     reason: () => why,
   };
 }

@@ -1,7 +1,7 @@
 // clean against a real private engine that misbehaves: two cleans at once, an engine lost midway, a slow engine,
 // and a container started between the plan and its execution.
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clean } from '../../src/commands/clean.js';
 import { parseCleanArgs } from '../../src/core/clean-settings.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
@@ -9,6 +9,7 @@ import { resolveGlobals } from '../../src/core/settings.js';
 import { mapPool } from '../../src/core/pool.js';
 import { createDisk } from '../../src/edge/disk.js';
 import { createEngine } from '../../src/edge/engine.js';
+import { lockClaimant } from '../../src/edge/process-identity.js';
 import { cleanEnv, containerIds, docker, whalekeeper } from '../helpers/cli.js';
 import { startEngine, TEST_IMAGE, type PrivateEngine } from '../helpers/engine.js';
 import { startEngineProxy } from '../helpers/fake-engine.js';
@@ -20,6 +21,13 @@ beforeAll(async () => {
   engine = await startEngine('engine-faults', '512M');
   socketPath = engine.host.replace(/^unix:\/\//, '');
 }, 120_000);
+
+// Each test starts from an engine with no container and no network of its own (this file's engine alone).
+beforeEach(async () => {
+  const ids = await containerIds(engine.host);
+  if (ids.length > 0) await docker(engine.host, ['rm', '-f', ...ids]);
+  await docker(engine.host, ['network', 'prune', '-f']);
+});
 
 afterAll(async () => {
   if (process.env.WK_ENGINE_KEEP !== '1') await engine?.stop();
@@ -121,7 +129,6 @@ describe('an engine lost midway', () => {
     } finally {
       await proxy.close();
     }
-    await docker(engine.host, ['container', 'prune', '-f']);
   }, 120_000);
 
   it('human output says so too, after the counts', async () => {
@@ -135,7 +142,6 @@ describe('an engine lost midway', () => {
     } finally {
       await proxy.close();
     }
-    await docker(engine.host, ['container', 'prune', '-f']);
   }, 120_000);
 });
 
@@ -154,6 +160,27 @@ describe('a slow engine', () => {
   }, 60_000);
 });
 
+describe('an engine that stops answering during the removals', () => {
+  it('is given up on within twice --engine-timeout (its pings go unanswered), not after the 120 s a removal may take', async () => {
+    await createContainers(3);
+    let removing = false;
+    const proxy = await startEngineProxy(socketPath, {
+      hung: (method, path) => {
+        if (method === 'DELETE' && path.includes('/containers/')) removing = true;
+        return removing;
+      },
+    });
+    try {
+      const result = await whalekeeper(['--engine-timeout', '1', '--json', 'clean', '--agent', '--grace', '0'], cleanEnv(proxy.host));
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain('no answer to a ping within 1 s while a long operation ran, --engine-timeout');
+      expect(JSON.parse(result.stdout).report.interrupted.notDone).toBe(3);
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+});
+
 describe('a container started between the plan and its execution', () => {
   it('is refused by the engine (409), kept running and reported in use: removals are never forced', async () => {
     const [late, other] = await createContainers(2, ['sleep', '300']);
@@ -166,7 +193,7 @@ describe('a container started between the plan and its execution', () => {
       disk: createDisk(),
       now: Date.now,
       sleep: async () => false,
-      lockClaimant: { holder: 'test', isAlive: () => true },
+      lockClaimant: lockClaimant(),
       // The seam: the plan holds both created containers; one is started before any removal.
       beforeExecute: async (plan) => {
         expect(plan.actions.filter((a) => a.kind === 'container').map((a) => a.id).sort()).toEqual([late, other].sort());
@@ -178,6 +205,5 @@ describe('a container started between the plan and its execution', () => {
     expect(report).toMatchObject({ report: { counts: { container: { removed: 1, inUse: 1, vanished: 0, failed: 0 } } } });
     expect(await docker(engine.host, ['inspect', '-f', '{{.State.Status}}', late!])).toBe('running');
     expect(await containerIds(engine.host)).toEqual([late]);
-    await docker(engine.host, ['rm', '-f', late!]);
   }, 60_000);
 });

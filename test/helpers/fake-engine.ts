@@ -39,6 +39,8 @@ export async function startHungEngine(): Promise<FakeEngine & { connections(): n
 export interface ProxyBehaviour {
   /** Milliseconds to hold the engine's answer back before sending it on (0: at once). */
   readonly delayMs?: (method: string, path: string) => number;
+  /** Requests never answered once this is true (the engine hangs): decided when each request arrives. */
+  readonly hung?: (method: string, path: string) => boolean;
   /**
    * After this many successful container removals (DELETE /containers/… answered 2xx) have been passed on, the
    * engine is "lost": no later answer reaches the client, every connection is closed and no new one is accepted.
@@ -58,6 +60,7 @@ export async function startEngineProxy(socketPath: string, behaviour: ProxyBehav
   let lost = false;
   const sockets = new Set<Socket>();
   const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    if (behaviour.hung?.(req.method ?? 'GET', req.url ?? '/')) return;
     const upstream = request(
       { socketPath, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
