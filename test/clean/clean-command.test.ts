@@ -7,6 +7,8 @@ import type { ContainerInfo } from '../../src/core/inventory.js';
 import type { GlobalSettings } from '../../src/core/settings.js';
 import { EngineUnreachableError } from '../../src/core/errors.js';
 import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
+import { renderReport } from '../../src/render/clean.js';
+import { PLAIN } from '../../src/render/style.js';
 import { container, fs, NOW } from '../core/fixtures.js';
 
 const settings: GlobalSettings = {
@@ -75,6 +77,17 @@ describe('clean (command)', () => {
     const report = events.find((e) => e.type === 'clean-report');
     expect(report).toMatchObject({ report: { counts: { container: { removed: 3 } }, target: { threshold: '10%', reached: false, remaining: { kept: 0, inUse: 0, failed: 0 } } } });
     expect(report?.type === 'clean-report' && report.report.target?.why).toMatch(/^nothing removable is left/);
+  });
+
+  it('a target not reached reads: how far above, why, and what remains grouped by reason', async () => {
+    const { events } = await runClean({ b: { status: 'in-use', message: 'started' } }, '10%');
+    const done = events.find((e) => e.type === 'clean-report');
+    if (done?.type !== 'clean-report') throw new Error('no report');
+    const kept = { ...done.plan, kept: [{ kind: 'container' as const, id: 'k', name: 'kube-x', owner: { kind: 'kubelet' as const, pod: 'p' }, reason: 'managed by the kubelet (io.kubernetes.* labels)' }] };
+    const text = renderReport(done.report, kept, PLAIN);
+    expect(text).toContain('Target 10%: not reached (5.0kB used, 4.0kB above it): nothing removable is left: what remains is 0 object(s) the rules keep');
+    expect(text).toContain('1 that came into use meanwhile');
+    expect(text).toContain('Remaining, kept:\n  1 container: managed by the kubelet (io.kubernetes.* labels) (`kube-x`)');
   });
 
   it('reports what it removed before an engine lost midway, then throws the loss (exit 3)', async () => {
