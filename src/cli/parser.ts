@@ -6,6 +6,7 @@ import { COMMON_EXIT_CODES_HELP } from '../core/exit-codes.js';
 import { GLOBAL_OPTIONS, type GlobalFlags } from '../core/global-options.js';
 import { ALL_RENDERERS } from '../render/all.js';
 import { createOutput } from '../render/output.js';
+import { urlSecrets } from '../core/mask.js';
 import { loadGlobalSettings } from '../edge/load-settings.js';
 import { VERSION } from '../version.js';
 import type { Invocation } from './context.js';
@@ -24,8 +25,26 @@ function globalFlagsOf(argv: Readonly<Record<string, unknown>>): GlobalFlags {
 function yargsTokens(split: SplitArgv): string[] {
   const definition = COMMANDS.find((c) => c.command.split(' ')[0] === split.command);
   const helpAndVersion = [...(split.help ? ['--help'] : []), ...(split.version ? ['--version'] : [])];
-  if (!definition?.passthrough) return [...split.flagTokens, ...helpAndVersion, ...(split.command === undefined ? [] : [split.command]), ...split.rest];
+  if (!definition?.passthrough) return glueNegativeValues([...split.flagTokens, ...helpAndVersion, ...(split.command === undefined ? [] : [split.command]), ...split.rest]);
   return [...split.flagTokens, ...helpAndVersion, split.command!, ...(split.rest.includes('--help') ? ['--help'] : [])];
+}
+
+/**
+ * `--target -1%` as `--target=-1%`: yargs reads a token that starts with `-` and is not a plain number as short flags
+ * (`Unknown arguments: 1, %`); glued, the value reaches the option's own check, whose message names the flag.
+ * No whalekeeper option is a digit, so a `-` followed by a digit is always a value.
+ */
+function glueNegativeValues(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const next = tokens[i + 1];
+    if (/^--[a-z][\w-]*$/.test(token) && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
 }
 
 /** Builds the parser. Exposed for the help test, which checks every command's --help. */
@@ -62,6 +81,8 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
       const flags = globalFlagsOf(argv);
       const settings = await loadGlobalSettings(flags, invocation.env, invocation.home);
       const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: ALL_RENDERERS });
+      // The engine URL's credentials and query values, wherever a message quotes it.
+      for (const secret of urlSecrets(settings.engine.host)) output.addSecret(secret);
       done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
     });
   }

@@ -36,7 +36,9 @@ export async function takeCleanLock(engine: Engine, now: number, claimant: LockC
     // Released between our create and our look: try again.
     if (created.status === 'vanished') continue;
     const holder = created.labels[LOCK_HOLDER_LABEL];
-    const stale = (created.createdMs !== null && now - created.createdMs > LOCK_STALE_MS) || (holder !== undefined && !claimant.isAlive(holder));
+    // Our own holder: left by an earlier round of this process (`--every`) whose engine was lost before the release.
+    const ours = holder === claimant.holder;
+    const stale = ours || (created.createdMs !== null && now - created.createdMs > LOCK_STALE_MS) || (holder !== undefined && !claimant.isAlive(holder));
     if (!stale) return { status: 'held', sinceMs: created.createdMs };
     await engine.removeNetwork(created.id);
   }

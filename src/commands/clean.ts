@@ -1,6 +1,6 @@
 // `whalekeeper clean`: read the engine, plan, then render the plan (--dry-run) or carry out that same plan and report.
 import { planCleanup, type CleanupPlan } from '../core/cleanup-plan.js';
-import { buildReport, hasFailures, type CleanReport } from '../core/clean-report.js';
+import { buildReport, reportExitCode, type CleanReport } from '../core/clean-report.js';
 import type { CleanSettings } from '../core/clean-settings.js';
 import { EngineUnreachableError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
@@ -26,12 +26,19 @@ export interface CleanDeps {
   /** Waits; resolves false when aborted (SIGTERM), true otherwise. */
   readonly sleep: (ms: number) => Promise<boolean>;
   readonly lockClaimant: LockClaimant;
+  /**
+   * Called with the plan once it is taken, before any removal: the seam where a test changes the engine between
+   * plan and execution (a container started meanwhile must be refused by the engine and kept). Unset in production.
+   */
+  readonly beforeExecute?: (plan: CleanupPlan) => Promise<void>;
 }
 
 interface Outcome {
   readonly plan: CleanupPlan;
   readonly report: CleanReport | undefined;
   readonly skipped?: string;
+  /** The engine was lost midway: the report holds what was done before. */
+  readonly lost?: EngineUnreachableError;
 }
 
 async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolean): Promise<Outcome> {
@@ -56,10 +63,11 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
       return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}` };
     }
     const agent = policy.scope.kind === 'agent';
-    // Cleans that evict to a target or prune the build cache take the engine-wide lock: a second one at the same
-    // time skips instead of overshooting the target or meeting "a prune operation is already running". Rule-only
-    // cleans need none (an object both plan is removed once; the other counts it as vanished) and save its cost.
-    if (agent && !settings.dryRun && (policy.target !== undefined || policy.buildCacheKeepBytes !== undefined)) {
+    // Every agent clean takes the engine-wide lock: a second one at the same time skips instead of overshooting a
+    // target, meeting "a prune operation is already running", or counting removals twice: the engine answers 204 to
+    // two concurrent DELETEs of one container (the second can get past its "removal in progress" check just after
+    // the first resets it), so a removal's answer alone cannot tell which of two cleans removed it.
+    if (agent && !settings.dryRun) {
       const lock = await takeCleanLock(engine, deps.now(), deps.lockClaimant);
       if (lock.status === 'held') {
         const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
@@ -83,9 +91,11 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
     );
     const plan = planCleanup(inventory, policy, before, deps.now());
     if (settings.dryRun) return { plan, report: undefined };
-    const results = await executePlan(plan, engine, measure, quiet ? { emit: () => {}, addSecret: () => {} } : deps.output);
-    const after = before ? await measure() : undefined;
-    return { plan, report: buildReport({ plan, results, durationMs: deps.now() - started, before, after }) };
+    await deps.beforeExecute?.(plan);
+    const { results, lost } = await executePlan(plan, engine, measure, quiet ? { emit: () => {}, addSecret: () => {} } : deps.output);
+    // After a lost engine the filesystem may still be measurable here (statfs), not through a helper container.
+    const after = before ? await measure().catch(() => undefined) : undefined;
+    return { plan, lost, report: buildReport({ plan, results, durationMs: deps.now() - started, before, after, ...(lost ? { lost: lost.message } : {}) }) };
   } finally {
     await release?.().catch(() => undefined);
     engine.close();
@@ -95,14 +105,16 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
 /** Runs `clean` once, or every `--every`; resolves with the exit code. */
 export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<number> {
   if (settings.everyMs === undefined) {
-    const { plan, report, skipped } = await cleanOnce(settings, deps, false);
+    const { plan, report, skipped, lost } = await cleanOnce(settings, deps, false);
     if (skipped && !report) deps.output.emit({ type: 'info', message: `nothing to do: ${skipped}` });
     if (!report) {
       deps.output.emit({ type: 'clean-plan', plan, verbose: deps.settings.verbose });
       return EXIT.ok;
     }
     deps.output.emit({ type: 'clean-report', report, plan });
-    return hasFailures(report) ? EXIT.failed : EXIT.ok;
+    // What was removed is reported first; then the loss ends the command with its own line and exit 3.
+    if (lost) throw lost;
+    return reportExitCode(report);
   }
   for (let round = 1; ; round++) {
     deps.output.emit({ type: 'clean-round', round, summary: await roundSummary(settings, deps) });
@@ -124,6 +136,8 @@ async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<s
       fs ? `freed ${formatBytes(fs.freedBytes)} (${fs.before.usedPercent.toFixed(1)}% -> ${fs.after.usedPercent.toFixed(1)}%)` : `engine reports ${formatBytes(report.engineReclaimedBytes)}`,
       `${(report.durationMs / 1000).toFixed(1)}s`,
       ...(failed > 0 ? [`${failed} failed: ${report.failures[0]!.message}`] : []),
+      ...(report.target?.reached === false ? [`target ${report.target.threshold} not reached: ${report.target.why}`] : []),
+      ...(report.interrupted ? [`stopped: ${report.interrupted.reason}`] : []),
     ].join('; ');
   } catch (error) {
     if (error instanceof EngineUnreachableError) return `skipped: ${error.message}`;

@@ -1,6 +1,7 @@
 // `whalekeeper disk`: the data root's filesystem and the engine's breakdown, thresholds, Prometheus metrics.
 import { diskExitCode, diskReport } from '../core/disk-status.js';
 import type { Output } from '../core/events.js';
+import { maskUrlSecrets } from '../core/mask.js';
 import { renderMetrics } from '../core/metrics.js';
 import type { GlobalSettings } from '../core/settings.js';
 import type { Threshold } from '../core/units.js';
@@ -27,7 +28,7 @@ export async function disk(
     const info = await deps.engine.info();
     const [measure, df] = await Promise.all([measureDataRoot(deps.settings.engine, info, deps.disk, { engine: deps.engine, image: options.measureImage }), options.breakdown ? deps.engine.df() : Promise.resolve(undefined)]);
     const report = diskReport({
-      engine: { host: deps.settings.engine.host, dataRoot: info.dataRoot, serverVersion: info.serverVersion },
+      engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot: info.dataRoot, serverVersion: info.serverVersion },
       measure,
       usage: df?.usage ?? null,
       warn: options.warn,

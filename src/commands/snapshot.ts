@@ -1,5 +1,6 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
 import type { EngineTarget } from '../core/engine-target.js';
+import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine, EngineDf, EngineInfo } from '../edge/engine.js';
@@ -60,7 +61,7 @@ export interface RemoteMeasure {
 export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk, remote?: RemoteMeasure): Promise<DiskMeasure> {
   if (info.dataRoot === '') return { ok: false, reason: 'the engine did not say where its data root is' };
   const local = target.host.startsWith('unix://') || target.host.startsWith('/');
-  let reason = `the engine at ${target.host} is remote: its data root ${info.dataRoot} is not on this machine`;
+  let reason = `the engine at ${maskUrlSecrets(target.host)} is remote: its data root ${info.dataRoot} is not on this machine`;
   if (local) {
     // A socket mounted into a container (a DaemonSet) does not bring the data root along: check it is the engine's.
     const marker = await disk.measure(`${info.dataRoot}/image`);

@@ -60,22 +60,50 @@ export function resolveEngine(flagHost: string | undefined, env: Env, context: C
   return { host: DEFAULT_DOCKER_HOST, tls: undefined, source: 'default', passToClient: false };
 }
 
-/** Where a host string points, for a connection check: a unix socket path, a tcp address, or neither (ssh, npipe). */
+/** Where a host string points, for a connection check: a unix socket path, a tcp address, or neither (ssh, npipe, fd). */
 export type EngineAddress =
   | { readonly kind: 'unix'; readonly path: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  /** `path`: a base path before the API's (`tcp://proxy:2375/docker`), '' or '/' when none. */
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly path: string }
   | { readonly kind: 'other'; readonly scheme: string };
 
-/** Parses an engine host string (unix://, tcp://, http(s)://, ssh://). Throws on a malformed one. */
+/**
+ * Parses an engine address as the docker client does (ParseHost in docker/cli's opts/hosts.go): no scheme means
+ * tcp://; unix, tcp, ssh, npipe and fd are the schemes it knows (http:// and https:// are not); a tcp address has an
+ * optional numeric port (2375, 2376 with TLS) and may carry credentials, a path and a query, which it ignores.
+ * A bare absolute path is taken as a unix socket. Throws an Error saying why the address cannot be used.
+ */
 export function engineAddress(host: string, tls: boolean): EngineAddress {
-  if (host.startsWith('unix://')) return { kind: 'unix', path: host.slice('unix://'.length) };
-  if (host.startsWith('/')) return { kind: 'unix', path: host };
-  const match = /^(tcp|http|https):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d+))?\/?$/.exec(host);
-  if (match) {
-    const defaultPort = tls || match[1] === 'https' ? 2376 : 2375;
-    return { kind: 'tcp', host: match[2]!.replace(/^\[|\]$/g, ''), port: match[3] ? Number(match[3]) : defaultPort };
+  const value = host.trim();
+  if (value.startsWith('/')) return { kind: 'unix', path: value };
+  const cut = value.indexOf('://');
+  const scheme = cut === -1 ? 'tcp' : value.slice(0, cut);
+  const rest = cut === -1 ? value : value.slice(cut + 3);
+  switch (scheme) {
+    case 'unix':
+      return { kind: 'unix', path: rest === '' ? DEFAULT_DOCKER_HOST.slice('unix://'.length) : rest };
+    case 'tcp':
+      return tcpAddress(rest, tls);
+    case 'ssh':
+      if (!/^(?:[^/?#]*@)?[^/?#:@]+/.test(rest)) throw new Error('an ssh:// address needs a host name');
+      return { kind: 'other', scheme };
+    case 'npipe':
+    case 'fd':
+      return { kind: 'other', scheme };
+    default:
+      throw new Error(`docker knows no \`${scheme}://\` scheme`);
   }
-  const scheme = /^([a-z]+):\/\//.exec(host)?.[1];
-  if (scheme) return { kind: 'other', scheme };
-  throw new Error(`not an engine address: \`${host}\``);
+}
+
+function tcpAddress(rest: string, tls: boolean): EngineAddress {
+  const match = /^(?:[^/?#]*@)?(\[[^\]/]*\]|[^:/?#]*)(?::([^/?#]*))?([/?#].*)?$/.exec(rest);
+  const [, name = '', port = '', tail = ''] = match ?? [];
+  if (!match || !/^(\[[0-9a-fA-F:.]+(%\w+)?\]|[\w.~-]*)$/.test(name)) throw new Error(`\`${name}\` is not a host name`);
+  if (port !== '' && !(/^\d{1,5}$/.test(port) && Number(port) <= 65535)) throw new Error(`\`${port}\` is not a port`);
+  return {
+    kind: 'tcp',
+    host: name === '' ? 'localhost' : name.replace(/^\[|\]$/g, ''),
+    port: port === '' ? (tls ? 2376 : 2375) : Number(port),
+    path: tail.replace(/[?#].*$/, ''),
+  };
 }

@@ -1,5 +1,6 @@
 // Typed errors, each carrying the exit code it ends the process with. One handler in main.ts maps them.
 import { EXIT } from './exit-codes.js';
+import { maskUrlSecrets } from './mask.js';
 
 /** Fields every whalekeeper error carries: what failed, why, what to do. */
 export interface ErrorStory {
@@ -28,6 +29,22 @@ export class UsageError extends WhalekeeperError {
   }
 }
 
+/**
+ * The engine address (`--host`, WHALEKEEPER_HOST, DOCKER_HOST, a context's) is one docker cannot parse. A usage error,
+ * exit 2; `run` and `build` map it to 125, docker's code for its own failures, as they do every usage error.
+ */
+export class EngineHostError extends UsageError {
+  /** Where the address came from: `--host`, `DOCKER_HOST`, `context NAME`... */
+  readonly source: string;
+
+  constructor(source: string, host: string, reason: string) {
+    super(`${source} \`${maskUrlSecrets(host)}\` is not an engine address docker can use (${reason})`, {
+      hint: 'use unix:///path/to/docker.sock, tcp://HOST:PORT or ssh://USER@HOST',
+    });
+    this.source = source;
+  }
+}
+
 /** `run` refused arguments that would leave a container behind (`--rm=false`, `--restart`). Exit 125. */
 export class RunRefusedError extends WhalekeeperError {
   constructor(message: string, story: ErrorStory = {}) {
@@ -41,8 +58,8 @@ export class EngineUnreachableError extends WhalekeeperError {
 
   constructor(host: string, reason: string, story: ErrorStory & { exitCode?: number } = {}) {
     // One line, naming the host: it is what a Jenkins console shows when an agent's engine is down.
-    super(`cannot reach the Docker engine at ${host} (${reason}); is it running? (--host, DOCKER_HOST, DOCKER_CONTEXT)`, story.exitCode ?? EXIT.unreachable, story);
-    this.host = host;
+    super(`cannot reach the Docker engine at ${maskUrlSecrets(host)} (${reason}); is it running? (--host, DOCKER_HOST, DOCKER_CONTEXT)`, story.exitCode ?? EXIT.unreachable, story);
+    this.host = maskUrlSecrets(host);
   }
 }
 

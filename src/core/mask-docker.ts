@@ -1,7 +1,7 @@
 // Masks a docker client argv for display: secret flag values (`-e NAME=VALUE`, `--build-arg`) become `***`.
 import { BUILD_FLAG_TABLE } from './docker-build-options.js';
 import { SECRET_VALUE_OPTIONS } from './docker-run-options.js';
-import { maskFlagValues, MASK } from './mask.js';
+import { maskFlagValues, maskUrlSecrets, MASK } from './mask.js';
 import { parseFlags, type FlagTable } from './pflag.js';
 import { RUN_FLAG_TABLE } from './run-args.js';
 
@@ -32,9 +32,24 @@ function subcommandIndex(argv: readonly string[]): number {
   return i;
 }
 
-/** Masks a docker client argv (`[client options] run …`): the subcommand's flag table finds every secret value. */
+/** The client's `-H`/`--host` values with credentials and query values masked (`-H tcp://***@h:2375`). */
+function maskClientHosts(argv: readonly string[], end: number): string[] {
+  return argv.map((token, i) => {
+    if (i >= end) return token;
+    const glued = /^(--host=|-H=?)(.+)$/.exec(token);
+    if (glued) return glued[1]! + maskUrlSecrets(glued[2]!);
+    const previous = argv[i - 1];
+    return previous === '-H' || previous === '--host' ? maskUrlSecrets(token) : token;
+  });
+}
+
+/** Masks a docker client argv (`[client options] run …`): engine URLs, and every secret value the subcommand's flag table finds. */
 export function maskDockerArgv(argv: readonly string[]): string[] {
   const at = subcommandIndex(argv);
+  return maskSubcommand(maskClientHosts(argv, at), at);
+}
+
+function maskSubcommand(argv: readonly string[], at: number): string[] {
   const sub = argv[at];
   const rest = argv.slice(at + 1);
   const known = sub === undefined ? undefined : TABLES[sub];

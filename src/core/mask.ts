@@ -56,3 +56,34 @@ export function escapeControl(text: string): string {
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
 }
+
+/**
+ * An engine URL as it may be shown: credentials and query values masked (`tcp://user:pw@h:2375/?token=t` becomes
+ * `tcp://***@h:2375/?token=***`). An ssh:// user name alone is kept: it names an account, it opens nothing.
+ */
+export function maskUrlSecrets(url: string): string {
+  const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(url);
+  let out = url;
+  if (userinfo && !(/^ssh:/i.test(url) && !userinfo[2]!.includes(':'))) out = `${userinfo[1]}${MASK}@${url.slice(userinfo[0].length)}`;
+  const query = out.search(/[?#]/);
+  if (query === -1) return out;
+  return out.slice(0, query) + out.slice(query).replace(/([?&#][^=&#]*=)[^&#]*/g, `$1${MASK}`);
+}
+
+/** The parts of an engine URL that must never be printed (credentials, query values), for the output's secret list. */
+export function urlSecrets(url: string): string[] {
+  const found = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1];
+  const userinfo = found !== undefined && /^ssh:/i.test(url) && !found.includes(':') ? undefined : found;
+  const query = url.search(/[?#]/) === -1 ? '' : url.slice(url.search(/[?#]/) + 1);
+  const values = [...query.matchAll(/(?:^|[&#])[^=&#]*=([^&#]*)/g)].map((m) => m[1]!);
+  const parts = [...(userinfo === undefined ? [] : [userinfo, ...userinfo.split(':').slice(1)]), ...values].filter((v) => v !== '');
+  return [...new Set(parts.flatMap((p) => [p, safeDecode(p)]))];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,7 +1,7 @@
 // Raw global flags + environment → validated GlobalSettings, before any work is done.
 import { resolveBuildIdentity, type BuildIdentity } from './build-identity.js';
-import { resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine-target.js';
-import { UsageError } from './errors.js';
+import { engineAddress, resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine-target.js';
+import { EngineHostError, UsageError } from './errors.js';
 import { parseBoolWord } from './values.js';
 import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './global-options.js';
 
@@ -45,7 +45,6 @@ export function globalValue(name: GlobalOptionName, flags: GlobalFlags, env: Env
 
 /** Resolves every global option by precedence (flag, WHALEKEEPER_*, CI variables, default) and validates it. */
 export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEndpoint | undefined, home: string): GlobalSettings {
-  const host = globalValue('host', flags, env);
   const stop = globalValue('stop-timeout', flags, env) ?? DEFAULT_STOP_TIMEOUT_SECONDS;
   if (typeof stop !== 'number' || stop < 0 || !Number.isInteger(stop)) {
     throw new UsageError(`--stop-timeout takes whole seconds (0 or more), not \`${String(stop)}\``);
@@ -56,8 +55,15 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
   }
   const build = globalValue('build', flags, env);
   const docker = globalValue('docker', flags, env);
+  // resolveEngine reads WHALEKEEPER_HOST itself, so that messages name where the host came from.
+  const engine = resolveEngine(typeof flags.host === 'string' ? flags.host : undefined, env, context, home);
+  try {
+    engineAddress(engine.host, engine.tls !== undefined);
+  } catch (error) {
+    throw new EngineHostError(engine.source, engine.host, (error as Error).message);
+  }
   return {
-    engine: resolveEngine(typeof host === 'string' ? host : undefined, env, context, home),
+    engine,
     build: resolveBuildIdentity(typeof build === 'string' ? build : undefined, env),
     verbose: globalValue('verbose', flags, env) === true,
     json: globalValue('json', flags, env) === true,

@@ -1,8 +1,9 @@
 // A small HTTP client for the Docker Engine API over a unix socket or tcp (with the client's TLS files).
 // node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
@@ -18,9 +19,16 @@ export interface ApiResponse {
 
 /** Sends requests to one engine; `close` frees its sockets. */
 export interface EngineHttp {
+  /**
+   * Sends one request. Connecting, and the first byte of the answer, are bound by the engine timeout; a long
+   * operation (a removal, a prune, a wait) passes `timeoutMs`, how long its answer may take once the request is sent.
+   */
   request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number; raw?: boolean }): Promise<ApiResponse>;
   close(): void;
 }
+
+/** How long an engine may take to accept a connection and begin an answer, unless told (`--engine-timeout`). */
+export const DEFAULT_ANSWER_MS = 10_000;
 
 /** The message of an error answer: the engine's `{"message": ...}`, else the status. */
 export function apiMessage(response: ApiResponse): string {
@@ -28,28 +36,52 @@ export function apiMessage(response: ApiResponse): string {
   return typeof body?.message === 'string' ? body.message : `HTTP ${response.status}`;
 }
 
-/** Connects to the engine the settings resolved; throws EngineUnreachableError for transports it cannot speak. */
-export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHttp {
+/**
+ * Connects to the engine the settings resolved; throws EngineUnreachableError for transports it cannot speak.
+ * `answerMs` bounds connecting and hearing the first byte of each answer (and each later pause inside it).
+ */
+export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs = DEFAULT_ANSWER_MS): EngineHttp {
   let address;
   try {
     address = engineAddress(target.host, target.tls !== undefined);
   } catch (error) {
     throw new EngineUnreachableError(target.host, (error as Error).message);
   }
-  if (address.kind === 'other') throw new EngineUnreachableError(target.host, `${address.scheme}:// is not supported by ls/clean/disk; use unix:// or tcp://`);
+  if (address.kind === 'other') {
+    throw new UsageError(`ls, clean and disk speak the Engine API over unix:// or tcp:// only, not ${address.scheme}://`, {
+      hint: `reach this engine through a unix socket or a tcp address (--host); only run and build go through the docker client, which speaks ${address.scheme}://`,
+    });
+  }
+  if (address.kind === 'tcp' && address.path !== '' && address.path !== '/') {
+    throw new UsageError(`ls, clean and disk cannot use an engine address with a path (\`${address.path}\`)`, { hint: 'use tcp://HOST:PORT' });
+  }
   const tls = target.tls !== undefined || target.host.startsWith('https://');
   const agentOptions = { keepAlive: true, maxSockets };
+  const tlsOptions = address.kind === 'tcp' && tls && target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {};
   const agent =
     address.kind === 'unix'
       ? new HttpAgent(agentOptions)
       : tls
         ? new HttpsAgent({
             ...agentOptions,
-            ...(target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {}),
+            ...tlsOptions,
           })
         : new HttpAgent(agentOptions);
   const send = tls && address.kind === 'tcp' ? httpsRequest : httpRequest;
   const where = address.kind === 'unix' ? { socketPath: address.path } : { host: address.host, port: address.port };
+  // Liveness checks while a long operation runs go on connections of their own, never queued behind the operations.
+  const pingAgent = send === httpsRequest ? new HttpsAgent({ ...tlsOptions }) : new HttpAgent();
+  const alive = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping', headers: { Host: 'docker' } }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      const timer = setTimeout(() => ping.destroy(), answerMs);
+      ping.on('close', () => clearTimeout(timer));
+      ping.on('error', () => resolve(false));
+      ping.end();
+    });
   return {
     request: (method, path, options = {}) =>
       new Promise<ApiResponse>((resolve, reject) => {
@@ -64,9 +96,11 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
           },
           (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
+            timeout.answering(res);
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', reject);
+            res.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
             res.on('end', () => {
+              timeout.done();
               if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
               const text = Buffer.concat(chunks).toString('utf8');
               let body: unknown;
@@ -79,13 +113,82 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
             });
           },
         );
-        req.setTimeout(options.timeoutMs ?? 120_000, () => req.destroy(Object.assign(new Error('no answer in time'), { code: 'ETIMEDOUT' })));
-        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, error.code ?? error.message, { cause: error })));
+        const timeout = boundRequest(req, answerMs, options.timeoutMs, send === httpsRequest, alive);
+        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
         if (payload !== undefined) req.write(payload);
         req.end();
       }),
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      pingAgent.destroy();
+    },
   };
+}
+
+/** The timers of one request, and why it was cut short (undefined: it was not). */
+interface RequestTimeout {
+  answering(res: IncomingMessage): void;
+  done(): void;
+  reason(): string | undefined;
+}
+
+/**
+ * Bounds one request: `answerMs` for connecting (the TLS handshake included) and for the first byte of the answer;
+ * then `answerMs` for each pause in the body. A long operation's answer may take `longMs` instead, as long as the
+ * engine answers a ping (GET /_ping) within `answerMs` every `answerMs` meanwhile. An engine that accepts
+ * connections and never answers is thereby given up on within `answerMs` (twice that during a long operation).
+ */
+function boundRequest(req: ClientRequest, answerMs: number, longMs: number | undefined, secure: boolean, alive: () => Promise<boolean>): RequestTimeout {
+  let timer: NodeJS.Timeout | undefined;
+  let watch: NodeJS.Timeout | undefined;
+  let settled = false;
+  let why: string | undefined;
+  const cut = (reason: string): void => {
+    why = reason;
+    req.destroy(new Error(reason));
+  };
+  const bound = (ms: number): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => cut(`no answer within ${seconds(ms)}${ms === answerMs ? ', --engine-timeout' : ''}`), ms);
+  };
+  const watchdog = (): void => {
+    watch = setTimeout(async () => {
+      const ok = await alive();
+      if (settled) return;
+      if (ok) watchdog();
+      else cut(`no answer to a ping within ${seconds(answerMs)} while a long operation ran, --engine-timeout`);
+    }, answerMs);
+  };
+  const long = (ms: number): void => {
+    bound(ms);
+    watchdog();
+  };
+  const stop = (): void => {
+    settled = true;
+    clearTimeout(timer);
+    clearTimeout(watch);
+  };
+  req.on('socket', (socket: Socket) => {
+    bound(answerMs);
+    if (longMs === undefined) return;
+    if (req.reusedSocket) long(longMs);
+    else socket.once(secure ? 'secureConnect' : 'connect', () => long(longMs));
+  });
+  req.on('close', stop);
+  return {
+    answering: (res) => {
+      settled = true;
+      clearTimeout(watch);
+      bound(answerMs);
+      res.on('data', () => bound(answerMs));
+    },
+    done: stop,
+    reason: () => why,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 /**

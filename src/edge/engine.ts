@@ -15,7 +15,10 @@ export interface EngineInfo {
   readonly os: string;
 }
 
-/** The result of one removal. `vanished` (404) and `in-use` (409) are the normal races of a shared engine. */
+/**
+ * The result of one removal. `vanished` (404, or 409 while another client removes it) and `in-use` (409) are the normal
+ * races of a shared engine; `removed` only when this removal did it, so that concurrent cleans never count one object twice.
+ */
 export type RemoveOutcome =
   | { readonly status: 'removed'; readonly bytes?: number }
   | { readonly status: 'vanished' }
@@ -74,20 +77,30 @@ function expectOk(host: string, method: string, path: string, response: ApiRespo
   throw new EngineUnreachableError(host, `${method} ${path} answered ${response.status}: ${apiMessage(response)}`);
 }
 
-function outcome(response: ApiResponse): RemoveOutcome {
+/** What a removal's answer means for the counts. */
+export function removeOutcome(response: ApiResponse): RemoveOutcome {
   if (response.status >= 200 && response.status < 300) return { status: 'removed' };
   if (response.status === 404) return { status: 'vanished' };
   const message = apiMessage(response);
+  // Another client is removing it: gone, and not ours to count. A container answers 409 "removal of container X is
+  // already in progress"; an image deleted meanwhile by another client's last untag, "unrecognized image ID" (500).
+  if ((response.status === 409 && /already in progress/i.test(message)) || /^unrecognized image ID /i.test(message)) return { status: 'vanished' };
   // Networks in use answer 403 ("has active endpoints") on older engines, 409 on newer ones.
   if (response.status === 409 || /active endpoints|in use|is being used|running/i.test(message)) return { status: 'in-use', message };
   return { status: 'failed', message };
 }
 
-/** Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3). */
-export function createEngine(target: EngineTarget): Engine {
-  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY);
+/** How long one removal may take once asked for: a long operation, not bound by `--engine-timeout`. */
+export const REMOVAL_MS = 120_000;
+
+/**
+ * Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3);
+ * `answerMs` (`--engine-timeout`) bounds connecting and the first byte of every answer but a long operation's.
+ */
+export function createEngine(target: EngineTarget, answerMs?: number): Engine {
+  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY, answerMs);
   const get = async (path: string): Promise<unknown> => expectOk(target.host, 'GET', path, await http.request('GET', path));
-  const del = async (path: string): Promise<RemoveOutcome> => outcome(await http.request('DELETE', path));
+  const del = async (path: string): Promise<RemoveOutcome> => removeOutcome(await http.request('DELETE', path, { timeoutMs: REMOVAL_MS }));
   return {
     host: target.host,
     info: async () => {
@@ -123,22 +136,31 @@ export function createEngine(target: EngineTarget): Engine {
     },
     removeContainer: (id, { force, volumes }) => del(`/containers/${encodeURIComponent(id)}?force=${force ? 1 : 0}&v=${volumes ? 1 : 0}`),
     removeImage: async (id, tags) => {
-      // Tag by tag without force: the last tag removes the image; a container that started using it meanwhile makes it 409.
-      let last: RemoveOutcome = { status: 'vanished' };
+      // Tag by tag without force: the last tag removes the image; a container that started using it meanwhile makes
+      // it 409. Removed only when one of our answers lists the image as Deleted: when a concurrent clean removed it,
+      // our untagging freed nothing, and two cleans must not both count it.
+      let deleted = false;
+      const step = async (ref: string): Promise<RemoveOutcome> => {
+        const response = await http.request('DELETE', `/images/${encodeURIComponent(ref)}?noprune=0`, { timeoutMs: REMOVAL_MS });
+        if (Array.isArray(response.body) && response.body.some((entry: { Deleted?: unknown }) => typeof entry?.Deleted === 'string')) deleted = true;
+        return removeOutcome(response);
+      };
       for (const tag of tags) {
-        last = await del(`/images/${encodeURIComponent(tag)}?noprune=0`);
+        const last = await step(tag);
         if (last.status === 'in-use' || last.status === 'failed') return last;
       }
-      if (tags.length === 0 || last.status === 'vanished') return del(`/images/${encodeURIComponent(id)}?noprune=0`);
-      // The last tag may have left the image behind when it also had a digest reference; remove it by id then.
-      const rest = await del(`/images/${encodeURIComponent(id)}?noprune=0`);
-      return rest.status === 'vanished' ? { status: 'removed' } : rest;
+      // No tags, or the last tag left the image behind (it also had a digest reference): remove it by id.
+      if (!deleted) {
+        const rest = await step(id);
+        if (rest.status === 'in-use' || rest.status === 'failed') return rest;
+      }
+      return deleted ? { status: 'removed' } : { status: 'vanished' };
     },
     removeVolume: (name) => del(`/volumes/${encodeURIComponent(name)}`),
     removeNetwork: (id) => del(`/networks/${encodeURIComponent(id)}`),
     pruneBuildCache: async (keepBytes) => {
       const response = await http.request('POST', `/build/prune?keep-storage=${keepBytes}`, { timeoutMs: 600_000 });
-      const result = outcome(response);
+      const result = removeOutcome(response);
       if (result.status !== 'removed') return result;
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
     },
@@ -172,7 +194,7 @@ export function createEngine(target: EngineTarget): Engine {
         const text = demultiplex(logs.body as Buffer);
         return code === 0 ? { ok: true, stdout: text } : { ok: false, reason: `\`${command.join(' ')}\` in ${image} exited ${code}: ${text.trim()}` };
       } finally {
-        await http.request('DELETE', `/containers/${id}?force=1&v=1`);
+        await http.request('DELETE', `/containers/${id}?force=1&v=1`, { timeoutMs: REMOVAL_MS });
       }
     },
     close: () => http.close(),

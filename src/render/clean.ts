@@ -112,8 +112,14 @@ export function renderReport(report: CleanReport, plan: CleanupPlan, style: Styl
       : `Filesystem not measured; the engine reports ${formatBytes(report.engineReclaimedBytes)} freed`,
   );
   if (report.target) {
-    const reached = report.target.reached === null ? 'not measurable' : report.target.reached ? style.ok('reached') : style.warn('not reached: nothing removable left');
-    lines.push(`Target ${report.target.threshold}: ${reached}`);
+    const t = report.target;
+    const over = t.usedBytes !== null && t.limitBytes !== null ? ` (${formatBytes(t.usedBytes)} used, ${formatBytes(t.usedBytes - t.limitBytes)} above it)` : '';
+    const reached = t.reached === null ? 'not measurable' : t.reached ? style.ok('reached') : `${style.warn('not reached')}${over}: ${t.why}`;
+    lines.push(`Target ${t.threshold}: ${reached}`);
+    if (t.reached === false && !report.interrupted && plan.kept.length > 0) lines.push(style.dim(`Remaining, kept:\n${renderKept(plan.kept, false)}`));
+  }
+  if (report.interrupted) {
+    lines.push(`${style.error('stopped:')} ${report.interrupted.reason}; ${report.interrupted.notDone} planned removal(s) not done, the counts above are what was done before`);
   }
   for (const f of report.failures) lines.push(`${style.error('failed:')} ${f.kind} ${style.code(f.name)}: ${f.message}`);
   return lines.join('\n');

@@ -5,7 +5,10 @@ import { parseCleanArgs } from '../../src/core/clean-settings.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import type { ContainerInfo } from '../../src/core/inventory.js';
 import type { GlobalSettings } from '../../src/core/settings.js';
+import { EngineUnreachableError } from '../../src/core/errors.js';
 import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
+import { renderReport } from '../../src/render/clean.js';
+import { PLAIN } from '../../src/render/style.js';
 import { container, fs, NOW } from '../core/fixtures.js';
 
 const settings: GlobalSettings = {
@@ -30,7 +33,10 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
         buildCache: { totalBytes: 0, reclaimableBytes: 0, records: 0 },
       };
     },
-    removeContainer: async (id) => answers[id] ?? { status: 'removed' },
+    removeContainer: async (id) => {
+      if (answers[id]?.status === 'failed' && answers[id].message === 'LOST') throw new EngineUnreachableError(settings.engine.host, 'ECONNRESET');
+      return answers[id] ?? { status: 'removed' };
+    },
     removeImage: async () => ({ status: 'removed' }),
     removeVolume: async () => ({ status: 'removed' }),
     removeNetwork: async (id) => (log.push(`rm network ${id}`), { status: 'removed' }),
@@ -41,10 +47,10 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
   };
 }
 
-async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code: number; events: WhalekeeperEvent[]; log: string[] }> {
+async function runClean(answers: Record<string, RemoveOutcome>, target = '90%'): Promise<{ code: number | unknown; events: WhalekeeperEvent[]; log: string[] }> {
   const events: WhalekeeperEvent[] = [];
   const log: string[] = [];
-  const code = await clean(parseCleanArgs({ agent: true, grace: '0', target: '90%' }, undefined), {
+  const code = await clean(parseCleanArgs({ agent: true, grace: '0', target }, undefined), {
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
@@ -52,7 +58,7 @@ async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code:
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
-  });
+  }).catch((error: unknown) => error);
   return { code, events, log };
 }
 
@@ -63,6 +69,36 @@ describe('clean (command)', () => {
     const report = events.find((e) => e.type === 'clean-report');
     expect(report).toMatchObject({ report: { counts: { container: { removed: 1, vanished: 1, inUse: 1, failed: 0 } }, skipped: null } });
     expect(log).toEqual(['lock whalekeeper-clean-lock', 'rm network whalekeeper-clean-lock-id']);
+  });
+
+  it('exits 1 when the --target is not reached, saying what remains and why', async () => {
+    const { code, events } = await runClean({}, '10%');
+    expect(code).toBe(1);
+    const report = events.find((e) => e.type === 'clean-report');
+    expect(report).toMatchObject({ report: { counts: { container: { removed: 3 } }, target: { threshold: '10%', reached: false, remaining: { kept: 0, inUse: 0, failed: 0 } } } });
+    expect(report?.type === 'clean-report' && report.report.target?.why).toMatch(/^nothing removable is left/);
+  });
+
+  it('a target not reached reads: how far above, why, and what remains grouped by reason', async () => {
+    const { events } = await runClean({ b: { status: 'in-use', message: 'started' } }, '10%');
+    const done = events.find((e) => e.type === 'clean-report');
+    if (done?.type !== 'clean-report') throw new Error('no report');
+    const kept = { ...done.plan, kept: [{ kind: 'container' as const, id: 'k', name: 'kube-x', owner: { kind: 'kubelet' as const, pod: 'p' }, reason: 'managed by the kubelet (io.kubernetes.* labels)' }] };
+    const text = renderReport(done.report, kept, PLAIN);
+    expect(text).toContain('Target 10%: not reached (5.0kB used, 4.0kB above it): nothing removable is left: what remains is 0 object(s) the rules keep');
+    expect(text).toContain('1 that came into use meanwhile');
+    expect(text).toContain('Remaining, kept:\n  1 container: managed by the kubelet (io.kubernetes.* labels) (`kube-x`)');
+  });
+
+  it('reports what it removed before an engine lost midway, then throws the loss (exit 3)', async () => {
+    const { code: error, events, log } = await runClean({ b: { status: 'failed', message: 'LOST' } });
+    expect(error).toBeInstanceOf(EngineUnreachableError);
+    expect((error as EngineUnreachableError).exitCode).toBe(3);
+    // a and c were under way when b found the engine gone; both answered.
+    expect(events.find((e) => e.type === 'clean-report')).toMatchObject({
+      report: { counts: { container: { removed: 2 } }, interrupted: { reason: expect.stringContaining('ECONNRESET'), notDone: 1 } },
+    });
+    expect(log).toContain('rm network whalekeeper-clean-lock-id');
   });
 
   it('exits 1 when a removal failed for another reason, after trying the rest', async () => {

@@ -51,6 +51,16 @@ describe('takeCleanLock', () => {
     expect(log).toEqual(['create', 'remove old', 'create']);
   });
 
+  it('takes over its own lock, left by an earlier --every round whose engine was lost before the release', async () => {
+    const mine = claimant(true);
+    const { engine, log } = engineAnswering([
+      { status: 'exists', id: 'old', createdMs: now - 1000, labels: { [LOCK_HOLDER_LABEL]: mine.holder } },
+      { status: 'created', id: 'new' },
+    ]);
+    expect((await takeCleanLock(engine, now, mine)).status).toBe('taken');
+    expect(log).toEqual(['create', 'remove old', 'create']);
+  });
+
   it('tries again when the lock vanished between the create and the look', async () => {
     const { engine, log } = engineAnswering([{ status: 'vanished' }, { status: 'created', id: 'n' }]);
     expect((await takeCleanLock(engine, now, claimant(true))).status).toBe('taken');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunRefusedError, UsageError } from '../../src/core/errors.js';
 import { maskDockerArgv } from '../../src/core/mask-docker.js';
-import { displayArgv, escapeControl, maskSecrets } from '../../src/core/mask.js';
+import { displayArgv, escapeControl, maskSecrets, maskUrlSecrets, urlSecrets } from '../../src/core/mask.js';
 import { parseRunArgs, planRun, isRunHelp } from '../../src/core/run-args.js';
 
 const ctx = { runId: 'r-1', build: 'jenkins-app-42', version: '1.2.3' };
@@ -121,8 +121,29 @@ describe('masking', () => {
     [['-H', 'tcp://h:1', '--tlsverify', 'container', 'run', '-eB=s3cret', 'img'], ['-H', 'tcp://h:1', '--tlsverify', 'container', 'run', '-eB=***', 'img']],
     [['run', '--log-opt', 'splunk-token=s3cret', 'img'], ['run', '--log-opt', 'splunk-token=***', 'img']],
     [['run', '--bogus', '-ie', 'A=s3cret', '-eB=s3cret', '-itd', 'img'], ['run', '--bogus', '-ie', 'A=***', '-eB=***', '-itd', 'img']],
+    [['-H', 'tcp://user:pw@h:1', 'run', 'img'], ['-H', 'tcp://***@h:1', 'run', 'img']],
+    [['--host=tcp://h:1/?token=s3cret', 'build', '.'], ['--host=tcp://h:1/?token=***', 'build', '.']],
+    [['--host', 'tcp://h:1/?a=1&token=s3cret', 'ps'], ['--host', 'tcp://h:1/?a=***&token=***', 'ps']],
+    [['-Htcp://u:p@h:1', 'run', 'img', '-H', 'tcp://u:p@h:1'], ['-Htcp://***@h:1', 'run', 'img', '-H', 'tcp://u:p@h:1']],
   ])('%j', (argv, masked) => {
     expect(maskDockerArgv(argv)).toEqual(masked);
+  });
+
+  it.each([
+    ['tcp://user:pw@h:2375', 'tcp://***@h:2375'],
+    ['tcp://p%40ss:w@rd@h:2375/', 'tcp://***@h:2375/'],
+    ['tcp://h:2375/?token=abc&x=', 'tcp://h:2375/?token=***&x=***'],
+    ['tcp://TOKEN@h', 'tcp://***@h'],
+    ['ssh://me@host', 'ssh://me@host'],
+    ['ssh://me:pw@host', 'ssh://***@host'],
+    ['unix:///var/run/docker.sock', 'unix:///var/run/docker.sock'],
+  ])('engine URL %s is shown as %s', (url, shown) => {
+    expect(maskUrlSecrets(url)).toBe(shown);
+  });
+
+  it('lists an engine URL\'s secrets, raw and decoded', () => {
+    expect(urlSecrets('tcp://us%3Aer:pa%40ss@h:1/?token=t0k%20en')).toEqual(['us%3Aer:pa%40ss', 'us:er:pa@ss', 'pa%40ss', 'pa@ss', 't0k%20en', 't0k en']);
+    expect(urlSecrets('ssh://me@host')).toEqual([]);
   });
 
   it('masks registered secrets anywhere in a line', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveBuildIdentity, resolveBuildNumber } from '../../src/core/build-identity.js';
 import { contextToLoad, engineAddress, resolveEngine } from '../../src/core/engine-target.js';
 import { resolveGlobals } from '../../src/core/settings.js';
+import { EngineHostError, UsageError } from '../../src/core/errors.js';
 
 describe('engine resolution: flags, WHALEKEEPER_HOST, DOCKER_HOST, context, default', () => {
   const ctx = { name: 'dind', host: 'tcp://localhost:2376', tls: { verify: true, certPath: '/certs' } };
@@ -40,17 +41,51 @@ describe('engine resolution: flags, WHALEKEEPER_HOST, DOCKER_HOST, context, defa
 
   it.each([
     ['unix:///var/run/docker.sock', false, { kind: 'unix', path: '/var/run/docker.sock' }],
-    ['tcp://localhost:2376', true, { kind: 'tcp', host: 'localhost', port: 2376 }],
-    ['tcp://10.0.0.1', false, { kind: 'tcp', host: '10.0.0.1', port: 2375 }],
-    ['tcp://10.0.0.1', true, { kind: 'tcp', host: '10.0.0.1', port: 2376 }],
-    ['tcp://[::1]:2375', false, { kind: 'tcp', host: '::1', port: 2375 }],
+    ['unix://', false, { kind: 'unix', path: '/var/run/docker.sock' }],
+    ['tcp://localhost:2376', true, { kind: 'tcp', host: 'localhost', port: 2376, path: '' }],
+    ['tcp://10.0.0.1', false, { kind: 'tcp', host: '10.0.0.1', port: 2375, path: '' }],
+    ['tcp://10.0.0.1', true, { kind: 'tcp', host: '10.0.0.1', port: 2376, path: '' }],
+    ['tcp://[::1]:2375', false, { kind: 'tcp', host: '::1', port: 2375, path: '' }],
+    // As the docker client reads them: no scheme is tcp, an empty host is localhost, credentials and a query are ignored.
+    ['localhost:2375', false, { kind: 'tcp', host: 'localhost', port: 2375, path: '' }],
+    ['tcp://:1', false, { kind: 'tcp', host: 'localhost', port: 1, path: '' }],
+    ['tcp://user:pw@10.0.0.1:2375', false, { kind: 'tcp', host: '10.0.0.1', port: 2375, path: '' }],
+    ['tcp://10.0.0.1:2375/?token=abc', false, { kind: 'tcp', host: '10.0.0.1', port: 2375, path: '/' }],
+    ['tcp://10.0.0.1:2375/prefix', false, { kind: 'tcp', host: '10.0.0.1', port: 2375, path: '/prefix' }],
     ['ssh://me@host', false, { kind: 'other', scheme: 'ssh' }],
   ])('address of %s', (host, tls, address) => {
     expect(engineAddress(host, tls)).toEqual(address);
   });
 
-  it('rejects a malformed host', () => {
-    expect(() => engineAddress('localhost:2375', false)).toThrow(/not an engine address/);
+  // What `docker version` says "Failed to initialize" to (docker 28.2.2 here).
+  it.each([
+    ['http://127.0.0.1:2375', /no `http:\/\/` scheme/],
+    ['https://127.0.0.1:2376', /no `https:\/\/` scheme/],
+    ['foo://x', /no `foo:\/\/` scheme/],
+    ['tcp://127.0.0.1:notaport', /`notaport` is not a port/],
+    ['tcp://127.0.0.1:99999', /`99999` is not a port/],
+    ['tcp://h o', /`h o` is not a host name/],
+    ['ssh://', /needs a host name/],
+  ])('rejects %s as docker does', (host, reason) => {
+    expect(() => engineAddress(host, false)).toThrow(reason);
+  });
+
+  it.each([
+    [{ host: 'foo://x' }, {}, '--host `foo://x` is not an engine address docker can use'],
+    [{}, { DOCKER_HOST: 'tcp://user:secret@127.0.0.1:notaport' }, 'DOCKER_HOST `tcp://***@127.0.0.1:notaport` is not an engine address docker can use (`notaport` is not a port)'],
+    [{}, { WHALEKEEPER_HOST: 'http://h' }, 'WHALEKEEPER_HOST `http://h`'],
+  ])('a host docker cannot parse is a usage error naming where it came from, masked: %j %j', (flags, env, message) => {
+    let caught: unknown;
+    try {
+      resolveGlobals(flags, env, undefined, '/home/u');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect(caught).toBeInstanceOf(EngineHostError);
+    expect((caught as UsageError).exitCode).toBe(2);
+    expect((caught as Error).message).toContain(message);
+    expect((caught as Error).message).not.toContain('secret');
   });
 });
 

@@ -5,9 +5,11 @@ import type { CommandDefinition } from '../definition.js';
 const EXIT_CODES = [
   'Exit codes:',
   '  0   done, including nothing to do; objects that vanished (404) or came into use (409) meanwhile are counted, not errors',
-  '  1   some removals failed for another reason (each is reported; the run carried on)',
+  '  1   some removals failed for another reason (each is reported; the run carried on),',
+  '      or --target was not reached (the report says what remains and why)',
   '  2   usage error',
-  '  3   the Docker engine could not be reached (one line naming the host)',
+  '  3   the Docker engine could not be reached (one line naming the host), or was lost midway',
+  '      (the report first says what was removed before)',
 ].join('\n');
 
 /** `whalekeeper clean`. */

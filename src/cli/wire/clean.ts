@@ -17,7 +17,7 @@ export async function cleanCommand(argv: Readonly<Record<string, unknown>>, ctx:
     return await clean(settings, {
       settings: ctx.settings,
       output: ctx.output,
-      connect: () => createEngine(ctx.settings.engine),
+      connect: () => createEngine(ctx.settings.engine, ctx.settings.engineTimeoutSeconds * 1000),
       disk: createDisk(),
       now,
       sleep: createSleep(aborted.signal),

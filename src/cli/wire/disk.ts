@@ -18,5 +18,5 @@ export function diskCommand(argv: Readonly<Record<string, unknown>>, ctx: Comman
     breakdown: argv.breakdown !== false,
     measureImage: typeof argv.measureImage === 'string' ? argv.measureImage : undefined,
   };
-  return disk(options, { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine), disk: createDisk(), now, writeAtomically });
+  return disk(options, { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine, ctx.settings.engineTimeoutSeconds * 1000), disk: createDisk(), now, writeAtomically });
 }

@@ -8,6 +8,6 @@ import type { CommandContext } from '../context.js';
 export function lsCommand(argv: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
   return ls(
     { images: argv.images === true, volumes: argv.volumes === true, sizes: argv.sizes === true },
-    { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine), now },
+    { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine, ctx.settings.engineTimeoutSeconds * 1000), now },
   );
 }
