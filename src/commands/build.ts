@@ -1,6 +1,7 @@
 // `whalekeeper build`: docker build with the build number as a build arg, OCI and ownership labels, and a warning
 // when the Dockerfile would not let the number in. Docker's output is streamed untouched; its status is ours.
 import { planBuild, type BuildStamp } from '../core/build-args.js';
+import { assertDockerCanUse } from '../core/docker-host.js';
 import { BUILD_NUMBER_LINES, checkBuildNumberArg } from '../core/dockerfile-check.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
@@ -25,6 +26,7 @@ export interface BuildDeps {
 /** Runs the build; resolves with docker build's exit code. */
 export async function build(args: readonly string[], deps: BuildDeps): Promise<number> {
   const { settings, output, stamp } = deps;
+  assertDockerCanUse(settings.engine);
   const plan = planBuild(args, stamp, deps.cwd);
   if (plan.dockerfile.kind === 'file') {
     const text = await deps.readDockerfile(plan.dockerfile.path);

@@ -1,4 +1,5 @@
 // `whalekeeper run`: docker run with --rm, ownership labels, and removal of the container however the run ends.
+import { assertDockerCanUse } from '../core/docker-host.js';
 import { EngineUnreachableError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { EXIT, signalExitCode } from '../core/exit-codes.js';
@@ -25,6 +26,7 @@ export interface RunDeps {
 /** Runs the container; resolves with the exit code whalekeeper must end with. */
 export async function run(args: readonly string[], deps: RunDeps): Promise<number> {
   const { settings, output, docker } = deps;
+  assertDockerCanUse(settings.engine);
   const plan = planRun(args, { runId: deps.newRunId(), build: settings.build?.id, version: deps.version });
   const globalArgs = clientGlobalArgs(settings);
   const filter = runFilter(plan.runId);
