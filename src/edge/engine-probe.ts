@@ -1,5 +1,5 @@
 // Checks that the engine answers, so an engine that is down, or up but hung, gives one clear line within a bound.
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
 
 /** Resolves undefined when the engine answers, or the reason it does not; `aborted` when `signal` fired first. */
@@ -35,7 +35,7 @@ export const probeEngine: EngineProbe = async (engine, { timeoutSeconds, signal 
     let connected = false;
     let socket: Socket;
     if (address.kind === 'unix') socket = connect({ path: address.path });
-    else if (tls) socket = tls.connect({ host: address.host, port: address.port, rejectUnauthorized: false, servername: address.host });
+    else if (tls) socket = tls.connect({ host: address.host, port: address.port, rejectUnauthorized: false, servername: isIP(address.host) ? '' : address.host });
     else socket = connect({ host: address.host, port: address.port });
     const timer = setTimeout(
       () => done(connected ? `connected, but no answer within ${timeoutSeconds} s` : `no connection within ${timeoutSeconds} s`),
