@@ -59,15 +59,15 @@ function refusedKind(stats: Stats): string | undefined {
  * The path the text lands in: `path` itself, or, through symbolic links (followed as open(2) would, a dangling one
  * included), their final target. Refuses a directory, device, FIFO or socket.
  */
-async function destinationOf(path: string): Promise<string> {
+async function destinationOf(path: string): Promise<{ path: string; stats: Stats | undefined }> {
   let current = path;
   for (let hops = 0; hops <= MAX_LINKS; hops++) {
     const stats = await lstatOrNone(current);
-    if (stats === undefined) return current;
+    if (stats === undefined) return { path: current, stats };
     if (!stats.isSymbolicLink()) {
       const kind = refusedKind(stats);
       if (kind !== undefined) throw new NotAFileError(path, kind, current === path ? undefined : current);
-      return current;
+      return { path: current, stats };
     }
     let target: string;
     try {
@@ -81,18 +81,21 @@ async function destinationOf(path: string): Promise<string> {
 }
 
 /**
- * Writes `text` to `path` with `mode` (whatever the umask): into a new temporary file beside its destination (created
+ * Writes `content` (text, or bytes as they are) to `path` with `mode` (whatever the umask; by default the permission
+ * bits of the file replaced, 644 for a new one): into a new temporary file beside its destination (created
  * exclusively, so a planted file or link is never followed), then renamed over it. A symbolic link is written
  * through: its target is replaced and the link stays. A directory, device, FIFO or socket is refused (exit 2); every
  * I/O failure is a FileWriteError (exit 74) and leaves no temporary file behind.
  */
-export async function writeTextFile(path: string, text: string, mode = 0o644): Promise<void> {
+export async function writeTextFile(path: string, content: string | Uint8Array, mode?: number): Promise<void> {
   if (path === '') throw new FileWriteError(path, 'the path is empty');
-  const destination = await destinationOf(path);
+  const { path: destination, stats } = await destinationOf(path);
+  // Permission bits only: a set-user-ID bit is never carried over to what whalekeeper wrote.
+  const fileMode = mode ?? (stats === undefined ? 0o644 : stats.mode & 0o777);
   const random = Math.random().toString(36).slice(2, 10);
   const temporary = join(dirname(destination), `.${basename(destination)}.${process.pid}.${random}.tmp`);
   try {
-    await writeFile(temporary, text, { mode, flag: 'wx' });
+    await writeFile(temporary, content, { mode: fileMode, flag: 'wx' });
   } catch (error) {
     // EEXIST (pid and randomness make it all but impossible) means the file is not ours: leave it. Any other
     // failure may have left a partial temporary file (ENOSPC midway).
@@ -100,7 +103,7 @@ export async function writeTextFile(path: string, text: string, mode = 0o644): P
     throw new FileWriteError(path, reasonOf(error, destination), { cause: error });
   }
   try {
-    await chmod(temporary, mode);
+    await chmod(temporary, fileMode);
     await rename(temporary, destination);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);

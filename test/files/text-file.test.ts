@@ -43,6 +43,15 @@ describe('writeTextFile writes', () => {
     expect((await stat(`${dir}/old.prom`)).ino).not.toBe(before);
   });
 
+  it('bytes as they are, keeping the permission bits of the file it replaces (never a set-user-ID bit)', async () => {
+    await writeFile(`${dir}/kept.sh`, 'old\n');
+    await chmod(`${dir}/kept.sh`, 0o4750);
+    const bytes = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]);
+    await writeTextFile(`${dir}/kept.sh`, bytes);
+    expect(await readFile(`${dir}/kept.sh`)).toEqual(bytes);
+    expect((await stat(`${dir}/kept.sh`)).mode & 0o7777).toBe(0o750);
+  });
+
   it('through a symbolic link: the target is replaced, the link stays a link', async () => {
     await mkdir(`${dir}/real`);
     await writeFile(`${dir}/real/target.prom`, 'old\n');
@@ -123,6 +132,22 @@ describe('writeTextFile reports an I/O failure in one line, exit 74, and leaves 
     const error = await failure(`${dir}/plain/m.prom`);
     expect((error as FileWriteError).exitCode).toBe(74);
     expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('a full disk midway (a 64 KiB tmpfs): the partial temporary file is removed', async () => {
+    const small = `${dir}/small`;
+    await mkdir(small);
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+    try {
+      await writeFile(`${small}/w.prom`, 'old\n');
+      const error = await writeTextFile(`${small}/w.prom`, 'x'.repeat(256 * 1024)).then(() => undefined, (e: unknown) => e);
+      expect((error as FileWriteError).exitCode).toBe(74);
+      expect((error as Error).message).toBe(`cannot write \`${small}/w.prom\`: no space left on the device (ENOSPC)`);
+      expect(await readdir(small)).toEqual(['w.prom']);
+      expect(await readFile(`${small}/w.prom`, 'utf8')).toBe('old\n');
+    } finally {
+      await execa('umount', [small]);
+    }
   });
 
   it('a loop of symbolic links', async () => {
