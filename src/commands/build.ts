@@ -58,12 +58,17 @@ export async function build(args: readonly string[], deps: BuildDeps): Promise<n
   }
   reaper.watch(child.pid);
   // An abort signal is passed on (the engine cancels the build when its client ends) and docker's ending is ours.
+  // A client that does not end within the grace (an engine that stopped answering) is killed: whalekeeper exits within
+  // --stop-timeout + 2 s, as `run` does.
   let aborted: NodeJS.Signals | undefined;
+  let kill: NodeJS.Timeout | undefined;
   const unhook = deps.onAbort((signal) => {
     aborted = signal;
     child.kill(signal);
+    kill = setTimeout(() => child.kill('SIGKILL'), (settings.stopTimeoutSeconds + 1) * 1000);
   });
   const exit = await child.exited;
+  clearTimeout(kill);
   unhook();
   await reaper.release();
   // Aborted is aborted, whether docker died of the signal or exited on it: the pipeline must see 128+signal.

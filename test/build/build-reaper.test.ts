@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { BIN, cleanEnv, docker } from '../helpers/cli.js';
 import { TEST_IMAGE } from '../helpers/engine.js';
-import { childrenOf, commandLine, eventually, isAlive } from '../helpers/processes.js';
+import { startHungEngine } from '../helpers/hung-engine.js';
+import { childrenOf, commandLine, eventually, isAlive, processesMentioning } from '../helpers/processes.js';
 
 const host = inject('dockerHost');
 
@@ -37,5 +38,22 @@ describe('whalekeeper build, SIGKILLed during a slow RUN step', () => {
     await child;
     expect(await eventually(() => !isAlive(client!), 75), 'the docker client ended').toBe(true);
     expect(await eventually(async () => (await containersRunning(token)).length === 0, 75), 'the step\'s container is gone').toBe(true);
+  });
+});
+
+describe('whalekeeper build against an engine that stopped answering', () => {
+  it('SIGTERM: exit 143, and neither the docker client nor a reaper is left waiting on the engine', async () => {
+    const engine = await startHungEngine({ answersPing: true });
+    onTestFinished(() => engine.close());
+    const dir = await mkdtemp(`${tmpdir()}/wk-build-hung-`);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(`${dir}/Dockerfile`, `FROM ${TEST_IMAGE}\nARG BUILD_NUMBER\n`);
+    const child = execa('node', [BIN, '--host', engine.host, '--stop-timeout', '0', '--build-number', '1', 'build', dir], {
+      env: cleanEnv(host, { DOCKER_BUILDKIT: '0' }), extendEnv: false, reject: false, stdin: 'ignore',
+    });
+    expect(await eventually(() => engine.requests.some((line) => line.startsWith('POST ') && line.includes('/build?')), 150)).toBe(true);
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(143);
+    expect(await eventually(() => processesMentioning(engine.socketPath).length === 0, 25)).toBe(true);
   });
 });
