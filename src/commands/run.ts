@@ -97,7 +97,7 @@ export async function run(args: readonly string[], deps: RunDeps): Promise<numbe
  * Seconds the clean-up may take beyond the grace (`docker stop --time` waits that long, then kills), so that whalekeeper
  * always exits within the grace + 2 s: what is left then (an engine that stopped answering) is the reaper's.
  */
-export const ABORT_MARGIN_SECONDS = 1;
+const ABORT_MARGIN_SECONDS = 1;
 
 /** Milliseconds the docker client gets to end after SIGTERM, before SIGKILL. */
 const CLIENT_END_MS = 500;
