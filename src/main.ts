@@ -2,7 +2,9 @@
 // Entry point. `whalekeeper run` stands in front of every container, so its path is one small CommonJS bundle (no yargs,
 // no execa, no other command's code); every other command loads the full CLI bundle (ES modules) lazily.
 import { homedir } from 'node:os';
-import { splitArgv } from './core/argv.js';
+import { commandWord, splitArgv } from './core/argv.js';
+import { UsageError } from './core/errors.js';
+import { EXIT } from './core/exit-codes.js';
 import { isRunHelp } from './core/run-args.js';
 import type { Invocation } from './cli/context.js';
 import { reportError } from './cli/report-error.js';
@@ -26,10 +28,20 @@ async function main(argv: readonly string[], invocation: Invocation): Promise<nu
       return await runCommand({ ...invocation, flags: split.flags, settings, output, rest: split.rest });
     }
   } catch (error) {
-    return reportError(error, invocation, argv);
+    return reportError(forRun(error, argv, invocation), invocation, argv);
   }
   const cli = (await import(FULL_CLI)) as typeof import('./cli/entry.js');
   return cli.runFullCli(argv, invocation);
+}
+
+/**
+ * `run`'s own usage errors (a bad or unknown whalekeeper option, an unknown DOCKER_CONTEXT) exit 125 as docker run's
+ * do: a 2 would read as the container's own exit 2.
+ */
+function forRun(error: unknown, argv: readonly string[], invocation: Invocation): unknown {
+  if (!(error instanceof UsageError) || error.exitCode !== EXIT.usage) return error;
+  if (commandWord(argv, invocation.env) !== 'run') return error;
+  return new UsageError(error.message, { hint: error.hint, cause: error, exitCode: EXIT.dockerFailed });
 }
 
 const invocation: Invocation = {

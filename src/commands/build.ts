@@ -7,6 +7,7 @@ import { signalExitCode } from '../core/exit-codes.js';
 import { clientGlobalArgs, type GlobalSettings } from '../core/settings.js';
 import { exitCodeOf, type DockerCli } from '../edge/docker-cli.js';
 import type { ReadDockerfile } from '../edge/dockerfile.js';
+import type { StartReaper } from '../edge/reaper.js';
 
 /** What `build` needs from the outside world, passed in by its composition root. */
 export interface BuildDeps {
@@ -14,6 +15,7 @@ export interface BuildDeps {
   readonly output: Output;
   readonly docker: DockerCli;
   readonly readDockerfile: ReadDockerfile;
+  readonly startReaper: StartReaper;
   readonly stamp: BuildStamp;
   readonly cwd: string;
   readonly onAbort: (handler: (signal: NodeJS.Signals) => void) => () => void;
@@ -42,15 +44,31 @@ export async function build(args: readonly string[], deps: BuildDeps): Promise<n
   const argv = [...clientGlobalArgs(settings), ...plan.dockerArgs];
   if (settings.verbose) output.emit({ type: 'docker-command', argv });
 
-  const child = await deps.docker.passthrough(argv);
-  // A build leaves no container to clean up: an abort signal is passed on and docker's ending is ours.
+  // Whatever kills whalekeeper, the build does not go on without it: the reaper ends its docker client, and the engine
+  // then cancels the build and removes the intermediate container of the step that was running.
+  const reaper = deps.startReaper({ docker: settings.dockerBinary, filter: '', globalArgs: [], mode: 'build' });
+  let child;
+  try {
+    child = await deps.docker.passthrough(argv);
+  } catch (error) {
+    await reaper.release();
+    throw error;
+  }
+  reaper.watch(child.pid);
+  // An abort signal is passed on (the engine cancels the build when its client ends) and docker's ending is ours.
+  // A client that does not end within the grace (an engine that stopped answering) is killed: whalekeeper exits within
+  // --stop-timeout + 2 s, as `run` does.
   let aborted: NodeJS.Signals | undefined;
+  let kill: NodeJS.Timeout | undefined;
   const unhook = deps.onAbort((signal) => {
     aborted = signal;
     child.kill(signal);
+    kill = setTimeout(() => child.kill('SIGKILL'), (settings.stopTimeoutSeconds + 1) * 1000);
   });
   const exit = await child.exited;
+  clearTimeout(kill);
   unhook();
+  await reaper.release();
   // Aborted is aborted, whether docker died of the signal or exited on it: the pipeline must see 128+signal.
   if (aborted !== undefined) return signalExitCode(deps.signalNumber(aborted));
   return exitCodeOf(exit, deps.signalNumber);

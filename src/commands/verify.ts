@@ -1,5 +1,5 @@
 // `whalekeeper verify`: polls every replica until each answers the expected build, or the deadline; reports per replica.
-import { UsageError } from '../core/errors.js';
+import { UsageError, WhalekeeperError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
 import { maskSecrets } from '../core/mask.js';
@@ -86,6 +86,8 @@ async function writeReports(report: VerifyReport, deps: VerifyDeps): Promise<voi
     try {
       await deps.writeFile(file, maskSecrets(renderJunit(report), deps.settings.secrets));
     } catch (error) {
+      // The writer's own errors already say what and why (exit 74, or 2 for a path that is not a file).
+      if (error instanceof WhalekeeperError) throw error;
       throw new UsageError(`cannot write the JUnit report to \`${file}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
         hint: 'give --junit a path in a folder that exists and is writable',
         cause: error,

@@ -113,3 +113,32 @@ export function splitArgv(input: readonly string[], env: Readonly<Record<string,
   }
   return { flags, flagTokens, help, version, command: argv[i], rest: argv.slice(i + 1) };
 }
+
+/**
+ * The command word of an argv that splitArgv may have refused (an unknown option, a bad value), for choosing the
+ * exit-code convention of the error: options are skipped, the values of known ones too, `--argv-env` expanded when it
+ * can be. Best effort: an unknown option's value would be taken for the command.
+ */
+export function commandWord(input: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): string | undefined {
+  const argv = [...input];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return argv[i + 1];
+    if (!token.startsWith('-') || token === '-') return token;
+    if (token.includes('=')) continue;
+    const spec = findSpec(token);
+    if (spec?.name === 'argv-env') {
+      let expanded: string[] = [];
+      try {
+        expanded = argvFromEnv(argv[i + 1] ?? '', env);
+      } catch {
+        // Not expandable: the words after it decide.
+      }
+      argv.splice(i, 2, ...expanded);
+      i--;
+    } else if (spec !== undefined && spec.type !== 'boolean') {
+      i++;
+    }
+  }
+  return undefined;
+}

@@ -80,3 +80,20 @@ export class CheckFailedError extends WhalekeeperError {
     super(message, story.exitCode ?? EXIT.failed, story);
   }
 }
+
+/** A file whalekeeper writes (metrics, report, shim) could not be written: one line naming it and why. Exit 74. */
+export class FileWriteError extends WhalekeeperError {
+  constructor(path: string, reason: string, story: ErrorStory = {}) {
+    super(`cannot write \`${path}\`: ${reason}`, EXIT.ioError, story);
+  }
+}
+
+/** A path whalekeeper was asked to write is not a file it may replace (a directory, a device, a FIFO). Exit 2. */
+export class NotAFileError extends UsageError {
+  constructor(path: string, kind: string, target?: string) {
+    const what = target === undefined ? `is ${kind}` : `is a symbolic link to ${kind} (\`${target}\`)`;
+    super(`\`${path}\` ${what}; whalekeeper writes only regular files (or a new path)`, {
+      hint: 'give a path to a regular file, or one that does not exist yet',
+    });
+  }
+}

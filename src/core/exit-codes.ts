@@ -33,8 +33,8 @@ export function signalExitCode(signalNumber: number): number {
 export const RUN_EXIT_CODES_HELP = [
   'Exit codes (those of `docker run`):',
   '  N    the container exited with N',
-  '  125  docker run itself failed, or whalekeeper refused the arguments (--rm=false, --restart),',
-  '       or the engine could not be reached',
+  '  125  docker run itself failed, or whalekeeper refused the arguments (--rm=false, --restart) or its own',
+  '       options (before run), or the engine could not be reached or did not answer within --engine-timeout',
   '  126  the container command cannot be invoked',
   '  127  the container command, or the docker client, was not found (126: the client cannot be executed)',
   '  130, 143, 129  aborted by SIGINT, SIGTERM or SIGHUP; the container was stopped and removed',

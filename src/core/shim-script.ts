@@ -25,7 +25,7 @@ export function shQuote(value: string): string {
  * folder → DOCKER_CERT_PATH); all else execs `$wk_real`.
  * whalekeeper run's own call of the client (WHALEKEEPER_IN_RUN set) goes to the real client.
  */
-function routing(target: ShimTarget): string {
+function routing(target: ShimTarget, reinstall: string): string {
   return `wk_host= wk_ctx= wk_cfg= wk_tls= wk_tlsverify= wk_certdir= wk_skip= wk_cmd= wk_n=0
 for wk_a do
   wk_n=$((wk_n + 1))
@@ -75,11 +75,27 @@ if [ -n "$wk_cfg" ]; then DOCKER_CONFIG=$wk_cfg; export DOCKER_CONFIG; fi
 if [ -n "$wk_tls" ]; then DOCKER_TLS=1; export DOCKER_TLS; fi
 if [ -n "$wk_tlsverify" ]; then DOCKER_TLS_VERIFY=1; export DOCKER_TLS_VERIFY; fi
 if [ -n "$wk_certdir" ]; then DOCKER_CERT_PATH=$wk_certdir; export DOCKER_CERT_PATH; fi
+# whalekeeper removed or moved since the shim was written: say so and how to fix it (not "node: not found").
+if ! [ -x ${shQuote(target.node)} ] || ! [ -f ${shQuote(target.entry)} ]; then
+  printf 'whalekeeper shim: whalekeeper is gone (%s, run by %s)\\n' ${shQuote(target.entry)} ${shQuote(target.node)} >&2
+  ${reinstall} >&2
+  exit 127
+fi
 if [ -n "$wk_host" ]; then
   exec ${shQuote(target.node)} ${shQuote(target.entry)} --host "$wk_host" run "$@"
 fi
 exec ${shQuote(target.node)} ${shQuote(target.entry)} run "$@"`;
 }
+
+/** What the shim says when its whalekeeper is gone: how to get it back, or to remove the shim (sh, constant). */
+const SHIM_REINSTALL =
+  "printf 'whalekeeper shim: reinstall whalekeeper, then run `whalekeeper shim install --dir %s`; or remove the shim: rm %s %s\\n' \"${0%/*}\" \"$0\" \"${0%/*}/" +
+  SHIM_MARKER +
+  '"';
+
+/** The same for the shell function of `shim print`. */
+const FUNCTION_REINSTALL =
+  "printf 'whalekeeper shim: reinstall whalekeeper, then replace the docker function in your profile with the output of `whalekeeper shim print`\\n'";
 
 /** The installed `docker` script: finds the real client (the first `docker` on PATH that is not a shim), then routes. */
 export function shimScript(target: ShimTarget): string {
@@ -105,13 +121,13 @@ if [ -z "$wk_real" ]; then
   echo "whalekeeper shim: no docker client on PATH besides the shim ($0)" >&2
   exit 127
 fi
-${routing(target)}
+${routing(target, SHIM_REINSTALL)}
 `;
 }
 
 /** `shim print`: the same routing as a shell function for a profile (`command docker` is the real client). */
 export function shimFunction(target: ShimTarget): string {
-  const body = routing(target)
+  const body = routing(target, FUNCTION_REINSTALL)
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');

@@ -12,6 +12,8 @@ export interface Exit {
 
 /** A running pass-through docker process. */
 export interface RunningDocker {
+  /** Its process id, for the reaper to watch. */
+  readonly pid: number;
   readonly exited: Promise<Exit>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -26,8 +28,8 @@ export interface Captured extends Exit {
 export interface DockerCli {
   /** Starts docker with stdin, stdout, stderr (and so the TTY) inherited. Rejects with DockerClientMissingError. */
   passthrough(args: readonly string[]): Promise<RunningDocker>;
-  /** Runs docker to completion, capturing its output. */
-  capture(args: readonly string[]): Promise<Captured>;
+  /** Runs docker to completion, capturing its output; `signal` kills it (SIGKILL) and rejects with an AbortError. */
+  capture(args: readonly string[], options?: { signal?: AbortSignal }): Promise<Captured>;
 }
 
 /** The real docker client `binary`, run with `env`. */
@@ -40,6 +42,7 @@ export function createDockerCli(binary: string, env: NodeJS.ProcessEnv): DockerC
         child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(binary, error)));
         child.once('spawn', () =>
           resolve({
+            pid: child.pid!,
             exited,
             kill: (signal) => {
               if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -47,9 +50,9 @@ export function createDockerCli(binary: string, env: NodeJS.ProcessEnv): DockerC
           }),
         );
       }),
-    capture: (args) =>
+    capture: (args, options = {}) =>
       new Promise((resolve, reject) => {
-        const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+        const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env, signal: options.signal, killSignal: 'SIGKILL' });
         let stdout = '';
         let stderr = '';
         child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

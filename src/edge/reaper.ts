@@ -3,24 +3,70 @@
 import { spawn } from 'node:child_process';
 
 /**
- * The reaper, a constant script: no value is ever spliced into it; docker, the filter and the global options
- * arrive as positional parameters. It waits for a line on stdin. `done` means whalekeeper finished normally.
- * End of file without it means whalekeeper died: remove every container with the run's label, and keep looking
- * until three rounds in a row find none (a container may still be in creation when its client dies).
+ * The reaper, a constant script: no value is ever spliced into it; docker, the filter, the mode and the global options
+ * arrive as positional parameters. It reads lines on stdin: `pid N` names a docker client of the run, `done` means
+ * whalekeeper finished normally (the reaper exits without touching anything). End of file without `done` means
+ * whalekeeper died, or gave up a clean-up it could not finish in time. Then:
+ * - `run` mode: it removes every container with the run's label, for as long as a client of the run is alive (a slow
+ *   pull may still end in a `create`) and until three rounds in a row after the last client ended find none. An engine
+ *   that stays unreadable for 60 rounds after the clients ended is given up on (`clean` finds what the labels mark).
+ * - `build` mode: it ends the build's clients (SIGTERM, SIGKILL 10 s later): the engine cancels a build whose client
+ *   is gone and removes its intermediate container (moby's classic builder, builder/dockerfile/containerbackend.go;
+ *   BuildKit ends the solve with its session). No filter: those containers carry no label of ours.
+ * A client is alive while `kill -0` reaches it and /proc (where there is one) does not show it a zombie.
  */
 export const REAPER_SCRIPT = `trap '' INT HUP TERM
 set -f
-IFS= read -r word
-[ "$word" = done ] && exit 0
-docker=$1; filter=$2; shift 2
-empty=0
-while [ "$empty" -lt 3 ]; do
-  ids=$("$docker" "$@" ps -aq --filter "$filter" 2>/dev/null)
-  if [ -n "$ids" ]; then
-    empty=0
-    "$docker" "$@" rm -f -v $ids >/dev/null 2>&1
+docker=$1; filter=$2; mode=$3; shift 3
+pids=
+while IFS= read -r line; do
+  case $line in
+    done) exit 0 ;;
+    "pid "*) pids="$pids \${line#pid }" ;;
+  esac
+done
+alive=
+check_clients() {
+  alive=
+  for pid in $pids; do
+    kill -0 "$pid" 2>/dev/null || continue
+    stat=
+    { IFS= read -r stat < "/proc/$pid/stat"; } 2>/dev/null
+    case \${stat##*) } in Z*) continue ;; esac
+    alive="$alive $pid"
+  done
+  pids=$alive
+}
+check_clients
+if [ "$mode" = build ]; then
+  [ -n "$alive" ] && kill -TERM $alive 2>/dev/null
+  rounds=0
+  while check_clients; [ -n "$alive" ]; do
+    rounds=$((rounds + 1))
+    [ "$rounds" -eq 10 ] && kill -KILL $alive 2>/dev/null
+    sleep 1
+  done
+  exit 0
+fi
+empty=0; failed=0
+while :; do
+  check_clients
+  if ids=$("$docker" "$@" ps -aq --filter "$filter" 2>/dev/null); then
+    if [ -n "$ids" ]; then
+      empty=0
+      "$docker" "$@" rm -f -v $ids >/dev/null 2>&1
+    else
+      empty=$((empty + 1))
+    fi
+    failed=0
   else
-    empty=$((empty + 1))
+    failed=$((failed + 1))
+  fi
+  if [ -n "$alive" ]; then
+    empty=0; failed=0
+  else
+    [ "$empty" -ge 3 ] && exit 0
+    [ "$failed" -ge 60 ] && exit 0
   fi
   sleep 1
 done`;
@@ -42,12 +88,14 @@ export function reaperEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** A started reaper. */
 export interface Reaper {
+  /** Names a docker client of the run: the reaper watches for as long as it lives. */
+  watch(pid: number): void;
   /** Tells the reaper the run ended normally; it exits without touching anything. */
   release(): Promise<void>;
 }
 
 /** Starts reapers. */
-export type StartReaper = (input: { docker: string; filter: string; globalArgs: readonly string[] }) => Reaper;
+export type StartReaper = (input: { docker: string; filter: string; globalArgs: readonly string[]; mode?: 'run' | 'build' }) => Reaper;
 
 /**
  * Starts the reaper detached twice over: in its own session (a signal to whalekeeper's process group misses it) and
@@ -62,8 +110,8 @@ export const LAUNCHER_SCRIPT = `reaper=$1; shift
 
 /** Starts the reaper with a trimmed env; returns its handle at once. */
 export function createReaperStarter(env: NodeJS.ProcessEnv): StartReaper {
-  return ({ docker, filter, globalArgs }) => {
-    const child = spawn('/bin/sh', ['-c', LAUNCHER_SCRIPT, 'whalekeeper-reaper-launcher', REAPER_SCRIPT, docker, filter, ...globalArgs], {
+  return ({ docker, filter, globalArgs, mode = 'run' }) => {
+    const child = spawn('/bin/sh', ['-c', LAUNCHER_SCRIPT, 'whalekeeper-reaper-launcher', REAPER_SCRIPT, docker, filter, mode, ...globalArgs], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
       env: reaperEnv(env),
@@ -76,6 +124,7 @@ export function createReaperStarter(env: NodeJS.ProcessEnv): StartReaper {
     pipe.on('error', () => {});
     pipe.unref?.();
     return {
+      watch: (pid) => void pipe.write(`pid ${pid}\n`),
       release: () => new Promise<void>((resolve) => pipe.end('done\n', () => resolve())),
     };
   };

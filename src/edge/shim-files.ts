@@ -1,9 +1,9 @@
 // Installs and removes the `docker` shim file; refuses to overwrite or remove a `docker` that is not a shim.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SHIM_MARKER, SHIM_SIGNATURE } from '../core/shim-script.js';
-import { UsageError } from '../core/errors.js';
-import { writeAtomically } from './text-file.js';
+import { FileWriteError, UsageError } from '../core/errors.js';
+import { writeTextFile } from './text-file.js';
 
 /** The file system, narrowed to the shim's two files. */
 export interface ShimFiles {
@@ -17,10 +17,12 @@ export interface ShimFiles {
 async function existing(path: string): Promise<'none' | 'shim' | 'other'> {
   let text: string;
   try {
+    // Only a regular file is read: reading a FIFO would wait for a writer forever.
+    if (!(await stat(path)).isFile()) return 'other';
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
-    throw error;
+    throw new FileWriteError(path, `cannot read what is there (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
   return text.split('\n', 2)[1] === SHIM_SIGNATURE ? 'shim' : 'other';
 }
@@ -35,9 +37,13 @@ export function createShimFiles(): ShimFiles {
           hint: 'choose another directory with --dir',
         });
       }
-      await mkdir(dir, { recursive: true });
-      await writeAtomically(path, script, 0o755);
-      await writeFile(join(dir, SHIM_MARKER), 'The `docker` in this directory is a whalekeeper shim.\n');
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (error) {
+        throw new FileWriteError(dir, `cannot create the directory (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+      }
+      await writeTextFile(path, script, 0o755);
+      await writeTextFile(join(dir, SHIM_MARKER), 'The `docker` in this directory is a whalekeeper shim.\n');
       return path;
     },
     uninstall: async (dir) => {

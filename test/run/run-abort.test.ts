@@ -5,17 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { BIN, cleanEnv, containerIds } from '../helpers/cli.js';
 import { TEST_IMAGE } from '../helpers/engine.js';
+import { childrenOf, eventually, processesMentioning, tryKill } from '../helpers/processes.js';
 
 const host = inject('dockerHost');
-
-/** Polls until `check` holds, or gives up after `attempts` × 200 ms; returns whether it held. */
-async function eventually(check: () => Promise<boolean>, attempts = 75): Promise<boolean> {
-  for (let i = 0; i < attempts; i++) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return false;
-}
 
 /** Starts `whalekeeper run` of a container that ignores SIGTERM and runs for 5 minutes; waits until it runs. */
 async function startLongRun(build: string, extraEnv: Record<string, string> = {}, detached = false) {
@@ -111,17 +103,6 @@ describe('killed outright, the reaper removes the container within seconds', () 
   });
 });
 
-/** Processes whose command line mentions `text` (the reaper carries its run's label filter). */
-function processesMentioning(text: string): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).filter((entry) => {
-    try {
-      return readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text);
-    } catch {
-      return false;
-    }
-  }).map(Number);
-}
-
 /** Kills a process's descendants depth-first, then the process. */
 function killRecursively(pid: number, signal: NodeJS.Signals): void {
   let children: number[] = [];
@@ -132,18 +113,6 @@ function killRecursively(pid: number, signal: NodeJS.Signals): void {
   }
   for (const childPid of children) killRecursively(childPid, signal);
   tryKill(pid, signal);
-}
-
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-}
-
-function tryKill(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
 
 /** Every process whose environment holds JENKINS_NODE_COOKIE=cookie, found as Jenkins finds them: in /proc/PID/environ. */

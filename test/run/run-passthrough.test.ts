@@ -110,9 +110,9 @@ describe('exit codes are docker run\'s', () => {
     const result = await whalekeeper(['run', TEST_IMAGE, 'echo', 'via-context'], env as Record<string, string>);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe('via-context');
-    // And an unknown context is a usage error that names it, before anything runs.
+    // And an unknown context is run's usage error (125, as docker run's: never a 2 a container could give) that names it.
     const missing = await whalekeeper(['run', TEST_IMAGE, 'true'], { ...(env as Record<string, string>), DOCKER_CONTEXT: 'nope' });
-    expect(missing.exitCode).toBe(2);
+    expect(missing.exitCode).toBe(125);
     expect(missing.stderr).toContain('docker context `nope` not found');
   });
 

@@ -16,7 +16,10 @@ beforeAll(async () => {
   await writeFile(`${root}/real/docker`, `#!/bin/sh\necho "real $* | ${show}"\nexit 3\n`, { mode: 0o755 });
   await writeFile(`${root}/node's`, `#!/bin/sh\necho "node $* | ${show} wkd=\${WHALEKEEPER_DOCKER-}"\n`, { mode: 0o755 });
   await chmod(`${root}/node's`, 0o755);
-  await writeFile(`${root}/shim dir/docker`, shimScript({ node: `${root}/node's`, entry: '/opt/wk/whalekeeper.js' }), { mode: 0o755 });
+  // The entry must exist (the shim checks it is still there); the outputs below show it as /opt/wk/whalekeeper.js.
+  await mkdir(`${root}/wk`);
+  await writeFile(`${root}/wk/whalekeeper.js`, '');
+  await writeFile(`${root}/shim dir/docker`, shimScript({ node: `${root}/node's`, entry: `${root}/wk/whalekeeper.js` }), { mode: 0o755 });
   await writeFile(`${root}/shim dir/${SHIM_MARKER}`, '');
   return () => rm(root, { recursive: true, force: true });
 });
@@ -27,7 +30,7 @@ async function viaShim(args: string[], env: Record<string, string> = {}) {
     extendEnv: false,
     reject: false,
   });
-  return { code: result.exitCode, out: String(result.stdout) };
+  return { code: result.exitCode, out: String(result.stdout).replaceAll(`${root}/wk/whalekeeper.js`, '/opt/wk/whalekeeper.js') };
 }
 
 describe('shim routing', () => {
@@ -70,10 +73,10 @@ describe('shim routing', () => {
   });
 
   it('the function form routes the same way, with `docker` from PATH as the real client', async () => {
-    const script = `${shimFunction({ node: `${root}/node's`, entry: '/wk.js' })}\ndocker -H tcp://h:1 run img; docker ps`;
+    const script = `${shimFunction({ node: `${root}/node's`, entry: `${root}/wk/whalekeeper.js` })}\ndocker -H tcp://h:1 run img; docker ps`;
     const result = await execa('bash', ['-c', script], { env: { PATH: `${root}/real:/usr/bin:/bin` }, extendEnv: false, reject: false });
     expect(String(result.stdout).split('\n')).toEqual([
-      'node /wk.js --host tcp://h:1 run img | ctx= host= cfg= tls= cert= wkd=docker',
+      `node ${root}/wk/whalekeeper.js --host tcp://h:1 run img | ctx= host= cfg= tls= cert= wkd=docker`,
       'real ps | ctx= host= cfg= tls= cert=',
     ]);
     expect(result.exitCode).toBe(3);

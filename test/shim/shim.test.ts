@@ -111,6 +111,24 @@ describe('the docker shim', () => {
     expect(result.stderr).toContain('no docker client on PATH besides the shim');
   });
 
+  it('says how to reinstall when its whalekeeper is gone (exit 127, not `node: not found`); the rest still passes', async () => {
+    const gone = `${root}/gone`;
+    await mkdir(gone);
+    const script = await readFile(`${shimDir}/docker`, 'utf8');
+    await writeFile(`${gone}/docker`, script.replaceAll(`'${root}/node'`, `'${root}/uninstalled/node'`));
+    await chmod(`${gone}/docker`, 0o755);
+    const path = `${gone}:${realDir}:/usr/bin:/bin`;
+    const result = await shell(path, ['run', TEST_IMAGE, 'true']);
+    expect(result.exitCode).toBe(127);
+    expect(result.stderr).toContain(`whalekeeper shim: whalekeeper is gone (`);
+    expect(result.stderr).toContain(`run by ${root}/uninstalled/node)`);
+    expect(result.stderr).toContain(
+      `whalekeeper shim: reinstall whalekeeper, then run \`whalekeeper shim install --dir ${gone}\`; or remove the shim: rm ${gone}/docker ${gone}/.whalekeeper-shim`,
+    );
+    expect(result.stderr).not.toContain('not found');
+    expect((await shell(path, ['version', '--format', '{{.Client.Version}}'])).exitCode).toBe(0);
+  });
+
   it('never overwrites or removes a docker that is not a shim; uninstall removes the shim', async () => {
     const other = `${root}/other`;
     await mkdir(other);

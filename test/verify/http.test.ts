@@ -51,11 +51,11 @@ describe('whalekeeper verify over HTTP', () => {
     expect(String(result.stdout)).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}/diagnostics\\s+209\\s+verified`));
   });
 
-  it('a JUnit file that cannot be written is a usage error naming the path, not a bug', async () => {
+  it('a JUnit file that cannot be written is exit 74, one line naming the path, not a bug', async () => {
     const server = await replica((_n, _req, res) => answerBuild(res, 209));
     const result = await whalekeeper(['verify', ...FAST, '--timeout', '10s', '--junit', join(dir, 'no-such-dir', 'r.xml'), server.url], env);
-    expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('cannot write the JUnit report to');
+    expect(result.exitCode).toBe(74);
+    expect(result.stderr).toContain(`cannot write \`${join(dir, 'no-such-dir', 'r.xml')}\`: the directory \`${join(dir, 'no-such-dir')}\` does not exist`);
     expect(result.stderr).not.toContain('bug');
   });
 

@@ -4,6 +4,7 @@ import { resolveBuildStamp } from '../../core/build-args.js';
 import { globalValue } from '../../core/settings.js';
 import { createDockerCli } from '../../edge/docker-cli.js';
 import { readDockerfile } from '../../edge/dockerfile.js';
+import { createReaperStarter } from '../../edge/reaper.js';
 import { onAbort, signalNumber } from '../../edge/signals.js';
 import type { CommandContext } from '../context.js';
 
@@ -22,6 +23,7 @@ export function buildCommand(ctx: CommandContext): Promise<number> {
     output: ctx.output,
     docker: createDockerCli(ctx.settings.dockerBinary, ctx.env as NodeJS.ProcessEnv),
     readDockerfile,
+    startReaper: createReaperStarter(ctx.env as NodeJS.ProcessEnv),
     stamp,
     cwd: ctx.cwd,
     onAbort,

@@ -4,7 +4,7 @@ import { parseThreshold } from '../../core/units.js';
 import { now } from '../../edge/clock.js';
 import { createDisk } from '../../edge/disk.js';
 import { createEngine } from '../../edge/engine.js';
-import { writeAtomically } from '../../edge/text-file.js';
+import { writeTextFile } from '../../edge/text-file.js';
 import type { CommandContext } from '../context.js';
 
 /** Runs `whalekeeper disk`. */
@@ -18,5 +18,5 @@ export function diskCommand(argv: Readonly<Record<string, unknown>>, ctx: Comman
     breakdown: argv.breakdown !== false,
     measureImage: typeof argv.measureImage === 'string' ? argv.measureImage : undefined,
   };
-  return disk(options, { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine, ctx.settings.engineTimeoutSeconds * 1000), disk: createDisk(), now, writeAtomically });
+  return disk(options, { settings: ctx.settings, output: ctx.output, engine: createEngine(ctx.settings.engine, ctx.settings.engineTimeoutSeconds * 1000), disk: createDisk(), now, writeAtomically: writeTextFile });
 }

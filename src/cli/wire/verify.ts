@@ -1,11 +1,12 @@
 // Composition root of `verify`: validated settings, the real HTTP, resolver, clock, file writer and signals.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
 import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify-settings.js';
 import { createClock } from '../../edge/clock.js';
 import { createHttp } from '../../edge/http.js';
 import { createResolver } from '../../edge/resolver.js';
+import { writeTextFile } from '../../edge/text-file.js';
 import { onAbort, signalNumber } from '../../edge/signals.js';
 import { VERSION } from '../../version.js';
 import type { CommandContext } from '../context.js';
@@ -33,7 +34,7 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     }),
     resolver: createResolver(),
     clock: createClock(),
-    writeFile: (path, text) => writeFile(path, text, 'utf8'),
+    writeFile: (path, text) => writeTextFile(path, text),
     onAbort,
     signalNumber,
     live: ctx.streams.err.isTTY === true && !ctx.settings.json,
