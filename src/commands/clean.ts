@@ -2,7 +2,8 @@
 import { planCleanup, type CleanupPlan } from '../core/cleanup-plan.js';
 import { buildReport, hasFailures, type CleanReport } from '../core/clean-report.js';
 import type { CleanSettings } from '../core/clean-settings.js';
-import { EngineUnreachableError } from '../core/errors.js';
+import { EngineError, EngineUnreachableError, WhalekeeperError } from '../core/errors.js';
+import { addFailedRound, failedRoundSummary, mustStop, type FailedRounds } from '../core/failed-rounds.js';
 import type { Output } from '../core/events.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { FilesystemUsage } from '../core/inventory.js';
@@ -104,14 +105,26 @@ export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<n
     deps.output.emit({ type: 'clean-report', report, plan });
     return hasFailures(report) ? EXIT.failed : EXIT.ok;
   }
+  let failed: FailedRounds | undefined;
   for (let round = 1; ; round++) {
-    deps.output.emit({ type: 'clean-round', round, summary: await roundSummary(settings, deps) });
+    const summary = await roundSummary(settings, deps);
+    if (typeof summary === 'string') {
+      failed = undefined;
+      deps.output.emit({ type: 'clean-round', round, summary });
+    } else {
+      // The engine could not be spoken to: a line per round, and the end of the loop after a few in a row.
+      failed = addFailedRound(failed, deps.now());
+      const failure = summary instanceof EngineUnreachableError ? 'no-answer' : 'answered';
+      const stop = mustStop(failed, failure, deps.now());
+      deps.output.emit({ type: 'clean-round', round, summary: failedRoundSummary(failed, failure, stop, summary.message) });
+      if (stop) throw new WhalekeeperError(`clean --every stops after ${failed.count} failed rounds in a row: ${summary.message}`, summary.exitCode, { cause: summary });
+    }
     if (!(await deps.sleep(settings.everyMs))) return EXIT.ok;
   }
 }
 
-/** One round of --every, as one line; an unreachable engine is a line too (it may be restarting), not the end. */
-async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<string> {
+/** One round of --every, as one line; or the engine error that made it fail (the loop decides whether to go on). */
+async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<string | EngineError> {
   try {
     const { report, skipped } = await cleanOnce(settings, deps, true);
     if (skipped) return `nothing to do: ${skipped}`;
@@ -126,7 +139,7 @@ async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<s
       ...(failed > 0 ? [`${failed} failed: ${report.failures[0]!.message}`] : []),
     ].join('; ');
   } catch (error) {
-    if (error instanceof EngineUnreachableError) return `skipped: ${error.message}`;
+    if (error instanceof EngineError) return error;
     throw error;
   }
 }

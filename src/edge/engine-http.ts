@@ -7,16 +7,14 @@ import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
 
-/** The API version whalekeeper speaks: Docker 20.10's, understood by every engine since. */
-export const API_VERSION = 'v1.41';
-
-/** An answer: status and parsed JSON body (undefined when empty). */
+/** An answer: status, parsed JSON body (undefined when empty) and headers (the engine's `api-version` among them). */
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** Sends requests to one engine; `close` frees its sockets. */
+/** Sends requests to one engine, paths as given (engine-negotiate.ts adds the API version); `close` frees its sockets. */
 export interface EngineHttp {
   request(method: string, path: string, options?: { body?: unknown; timeoutMs?: number; raw?: boolean }): Promise<ApiResponse>;
   close(): void;
@@ -59,7 +57,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
             ...where,
             agent,
             method,
-            path: `/${API_VERSION}${path}`,
+            path,
             headers: { Host: 'docker', ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
           },
           (res: IncomingMessage) => {
@@ -67,7 +65,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('error', reject);
             res.on('end', () => {
-              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
               const text = Buffer.concat(chunks).toString('utf8');
               let body: unknown;
               try {
@@ -75,7 +73,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8): EngineHt
               } catch {
                 body = { message: text.trim() };
               }
-              resolve({ status: res.statusCode ?? 0, body });
+              resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
             });
           },
         );
