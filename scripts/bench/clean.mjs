@@ -104,8 +104,9 @@ async function peakMemory(ctx) {
     '/v1.41/volumes': { Volumes: [] },
   };
   const server = createServer((req, res) => {
-    const answer = body[req.url];
-    res.writeHead(answer ? 200 : 404, { 'Content-Type': 'application/json' });
+    const answer = req.url === '/_ping' ? 'OK' : body[req.url];
+    // As a 20.10 engine: every answer carries Api-Version, which whalekeeper's negotiation (GET /_ping) reads.
+    res.writeHead(answer ? 200 : 404, { 'Content-Type': 'application/json', 'Api-Version': '1.41' });
     res.end(JSON.stringify(answer ?? { message: `not faked: ${req.url}` }));
   });
   await new Promise((resolve) => server.listen(socket, resolve));
