@@ -2,7 +2,8 @@
 import { planCleanup, type CleanupPlan } from '../core/cleanup-plan.js';
 import { buildReport, reportExitCode, type CleanReport } from '../core/clean-report.js';
 import type { CleanSettings } from '../core/clean-settings.js';
-import { EngineUnreachableError } from '../core/errors.js';
+import { EngineError, EngineUnreachableError, WhalekeeperError } from '../core/errors.js';
+import { addFailedRound, failedRoundSummary, mustStop, type FailedRounds } from '../core/failed-rounds.js';
 import type { Output } from '../core/events.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { FilesystemUsage } from '../core/inventory.js';
@@ -116,14 +117,26 @@ export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<n
     if (lost) throw lost;
     return reportExitCode(report);
   }
+  let failed: FailedRounds | undefined;
   for (let round = 1; ; round++) {
-    deps.output.emit({ type: 'clean-round', round, summary: await roundSummary(settings, deps) });
+    const summary = await roundSummary(settings, deps);
+    if (typeof summary === 'string') {
+      failed = undefined;
+      deps.output.emit({ type: 'clean-round', round, summary });
+    } else {
+      // The engine could not be spoken to: a line per round, and the end of the loop after a few in a row.
+      failed = addFailedRound(failed, deps.now());
+      const failure = summary instanceof EngineUnreachableError ? 'no-answer' : 'answered';
+      const stop = mustStop(failed, failure, deps.now());
+      deps.output.emit({ type: 'clean-round', round, summary: failedRoundSummary(failed, failure, stop, summary.message) });
+      if (stop) throw new WhalekeeperError(`clean --every stops after ${failed.count} failed rounds in a row: ${summary.message}`, summary.exitCode, { cause: summary });
+    }
     if (!(await deps.sleep(settings.everyMs))) return EXIT.ok;
   }
 }
 
-/** One round of --every, as one line; an unreachable engine is a line too (it may be restarting), not the end. */
-async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<string> {
+/** One round of --every, as one line; or the engine error that made it fail (the loop decides whether to go on). */
+async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<string | EngineError> {
   try {
     const { report, skipped } = await cleanOnce(settings, deps, true);
     if (skipped) return `nothing to do: ${skipped}`;
@@ -140,7 +153,7 @@ async function roundSummary(settings: CleanSettings, deps: CleanDeps): Promise<s
       ...(report.interrupted ? [`stopped: ${report.interrupted.reason}`] : []),
     ].join('; ');
   } catch (error) {
-    if (error instanceof EngineUnreachableError) return `skipped: ${error.message}`;
+    if (error instanceof EngineError) return error;
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-// Engine API JSON (API 1.41) -> inventory types. Pure, so the mapping is tested without an engine.
+// Engine API JSON -> inventory types, at any version whalekeeper speaks (1.41 to 1.52, core/engine-api.ts): the fields
+// read here mean the same over that range. Pure, so the mapping is tested without an engine.
 import type { BuildCacheInfo, ContainerInfo, ContainerState, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from './inventory.js';
 
 type Raw = Record<string, unknown>;
@@ -41,6 +42,7 @@ export function containerFromApi(raw: Raw, sized = false): ContainerInfo {
 export function imageFromApi(raw: Raw, lastTagMs: number | null = null): ImageInfo {
   const size = num(raw.Size) ?? 0;
   const shared = num(raw.SharedSize);
+  // Before API 1.43 an untagged image lists `<none>:<none>`; from 1.43 on, no tag at all. (`VirtualSize`, gone in 1.44, is not read.)
   const tags = (Array.isArray(raw.RepoTags) ? (raw.RepoTags as string[]) : []).filter((t) => t !== '<none>:<none>');
   return {
     id: str(raw.Id),
@@ -98,7 +100,11 @@ export function buildCacheFromApi(records: readonly Raw[]): BuildCacheInfo {
   return { totalBytes: total, reclaimableBytes: reclaimable, records: records.length };
 }
 
-/** GET /system/df -> the engine's breakdown, reclaimable computed as `docker system df` does. */
+/**
+ * GET /system/df -> the engine's breakdown, reclaimable computed as `docker system df` does. It reads the fields
+ * API 1.52 still returns beside its new `*Usage` ones and API 1.53 drops (`LayersSize`, `Images`, `Containers`,
+ * `Volumes`, `BuildCache`): one reason whalekeeper speaks no version above 1.52 before this is moved to them.
+ */
 export function usageFromApi(raw: Raw): EngineUsage {
   const images = (raw.Images as Raw[] | null) ?? [];
   const containers = (raw.Containers as Raw[] | null) ?? [];

@@ -19,6 +19,8 @@ export interface EngineTarget {
   readonly source: string;
   /** True when the docker client must be told the host with -H (it would not find it by itself). */
   readonly passToClient: boolean;
+  /** `DOCKER_API_VERSION`, as the docker client reads it: the Engine API version to speak without negotiating. */
+  readonly apiVersion?: string | undefined;
 }
 
 /** A docker context's endpoint, as read from ~/.docker/contexts by the edge. */
@@ -49,6 +51,12 @@ function tlsFromEnv(env: Env, home: string): EngineTls | undefined {
 
 /** Decides the engine: --host, WHALEKEEPER_HOST, DOCKER_HOST, the context (already loaded), then the default socket. */
 export function resolveEngine(flagHost: string | undefined, env: Env, context: ContextEndpoint | undefined, home: string): EngineTarget {
+  const target = engineOnly(flagHost, env, context, home);
+  const apiVersion = nonEmpty(env.DOCKER_API_VERSION);
+  return apiVersion === undefined ? target : { ...target, apiVersion };
+}
+
+function engineOnly(flagHost: string | undefined, env: Env, context: ContextEndpoint | undefined, home: string): EngineTarget {
   const tls = tlsFromEnv(env, home);
   const flag = nonEmpty(flagHost);
   if (flag) return { host: flag, tls, source: '--host', passToClient: true };

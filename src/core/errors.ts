@@ -52,14 +52,35 @@ export class RunRefusedError extends WhalekeeperError {
   }
 }
 
-/** The Docker engine could not be reached; the message names the host tried. */
-export class EngineUnreachableError extends WhalekeeperError {
+/** whalekeeper could not speak to the Docker engine: it did not answer, answered an error, or refused the API version. */
+export class EngineError extends WhalekeeperError {
   readonly host: string;
 
+  constructor(host: string, message: string, exitCode: number, story: ErrorStory = {}) {
+    super(message, exitCode, story);
+    this.host = maskUrlSecrets(host);
+  }
+}
+
+/** The Docker engine could not be reached (no answer at all); the message names the host tried. */
+export class EngineUnreachableError extends EngineError {
   constructor(host: string, reason: string, story: ErrorStory & { exitCode?: number } = {}) {
     // One line, naming the host: it is what a Jenkins console shows when an agent's engine is down.
-    super(`cannot reach the Docker engine at ${maskUrlSecrets(host)} (${reason}); is it running? (--host, DOCKER_HOST, DOCKER_CONTEXT)`, story.exitCode ?? EXIT.unreachable, story);
-    this.host = maskUrlSecrets(host);
+    super(host, `cannot reach the Docker engine at ${maskUrlSecrets(host)} (${reason}); is it running? (--host, DOCKER_HOST, DOCKER_CONTEXT)`, story.exitCode ?? EXIT.unreachable, story);
+  }
+}
+
+/** The engine answered a request with an error: it is reachable, so this never says "cannot reach". Exit 3. */
+export class EngineAnswerError extends EngineError {
+  constructor(host: string, request: string, status: number, message: string) {
+    super(host, `the Docker engine at ${maskUrlSecrets(host)} answered ${request} with ${status}: ${message}`, EXIT.unreachable);
+  }
+}
+
+/** The engine refuses the Engine API version whalekeeper speaks, or shares none with it. Exit 4. */
+export class EngineApiVersionError extends EngineError {
+  constructor(host: string, message: string) {
+    super(host, message, EXIT.apiVersion);
   }
 }
 

@@ -46,7 +46,7 @@ export const COMMON_EXIT_CODES_HELP = [
   '  0   done',
   '  1   a check failed (see the command)',
   '  2   usage error: a flag or value was wrong',
-  '  3   the Docker engine could not be reached (no answer), or was lost midway',
+  '  3   the Docker engine could not be reached (no answer), answered with an error, or was lost midway',
   '  4   the engine answered but refuses the Engine API version whalekeeper speaks (see DOCKER_API_VERSION)',
   '  5   disk --fail: the data root could not be measured',
   '  74  a file whalekeeper writes could not be written (a one-line reason names it)',

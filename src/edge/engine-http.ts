@@ -8,16 +8,14 @@ import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine-target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
 
-/** The API version whalekeeper speaks: Docker 20.10's, understood by every engine since. */
-export const API_VERSION = 'v1.41';
-
-/** An answer: status and parsed JSON body (undefined when empty). */
+/** An answer: status, parsed JSON body (undefined when empty) and headers (the engine's `api-version` among them). */
 export interface ApiResponse {
   readonly status: number;
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
-/** Sends requests to one engine; `close` frees its sockets. */
+/** Sends requests to one engine, paths as given (engine-negotiate.ts adds the API version); `close` frees its sockets. */
 export interface EngineHttp {
   /**
    * Sends one request. Connecting, and the first byte of the answer, are bound by the engine timeout; a long
@@ -91,7 +89,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
             ...where,
             agent,
             method,
-            path: `/${API_VERSION}${path}`,
+            path,
             headers: { Host: 'docker', ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
           },
           (res: IncomingMessage) => {
@@ -101,7 +99,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
             res.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
             res.on('end', () => {
               timeout.done();
-              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+              if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
               const text = Buffer.concat(chunks).toString('utf8');
               let body: unknown;
               try {
@@ -109,7 +107,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
               } catch {
                 body = { message: text.trim() };
               }
-              resolve({ status: res.statusCode ?? 0, body });
+              resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
             });
           },
         );

@@ -1,11 +1,13 @@
 // The Engine: Docker Engine API access for ls, clean and disk, returning core types. One HTTP client, no docker
 // processes: bulk removals are concurrent requests over a keep-alive agent.
 import { buildCacheFromApi, containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../core/engine-json.js';
+import { buildPruneQuery, uniqueNetworkBody } from '../core/engine-api.js';
 import type { EngineTarget } from '../core/engine-target.js';
-import { EngineUnreachableError } from '../core/errors.js';
+import { EngineAnswerError } from '../core/errors.js';
 import type { BuildCacheInfo, ContainerInfo, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from '../core/inventory.js';
 import { mapPool } from '../core/pool.js';
-import { apiMessage, createEngineHttp, type ApiResponse, type EngineHttp } from './engine-http.js';
+import { apiMessage, createEngineHttp, type ApiResponse } from './engine-http.js';
+import { negotiating, type NegotiatingHttp } from './engine-negotiate.js';
 
 /** What the engine says about itself. */
 export interface EngineInfo {
@@ -74,7 +76,8 @@ export const ENGINE_CONCURRENCY = 16;
 
 function expectOk(host: string, method: string, path: string, response: ApiResponse): unknown {
   if (response.status >= 200 && response.status < 300) return response.body;
-  throw new EngineUnreachableError(host, `${method} ${path} answered ${response.status}: ${apiMessage(response)}`);
+  // The engine answered: whatever the status, it is reachable (exit 3 all the same: it could not be read).
+  throw new EngineAnswerError(host, `${method} ${path}`, response.status, apiMessage(response));
 }
 
 /** What a removal's answer means for the counts. */
@@ -94,11 +97,13 @@ export function removeOutcome(response: ApiResponse): RemoveOutcome {
 export const REMOVAL_MS = 120_000;
 
 /**
- * Creates the Engine for the resolved target. Unreachable engines surface as EngineUnreachableError (exit 3);
- * `answerMs` (`--engine-timeout`) bounds connecting and the first byte of every answer but a long operation's.
+ * Creates the Engine for the resolved target, speaking the API version negotiated on its first request. Unreachable
+ * engines surface as EngineUnreachableError (exit 3), error answers as EngineAnswerError, refused versions as
+ * EngineApiVersionError (exit 4); `answerMs` (`--engine-timeout`) bounds connecting and the first byte of every answer
+ * but a long operation's.
  */
 export function createEngine(target: EngineTarget, answerMs?: number): Engine {
-  const http: EngineHttp = createEngineHttp(target, ENGINE_CONCURRENCY, answerMs);
+  const http: NegotiatingHttp = negotiating(createEngineHttp(target, ENGINE_CONCURRENCY, answerMs), target);
   const get = async (path: string): Promise<unknown> => expectOk(target.host, 'GET', path, await http.request('GET', path));
   const del = async (path: string): Promise<RemoveOutcome> => removeOutcome(await http.request('DELETE', path, { timeoutMs: REMOVAL_MS }));
   return {
@@ -159,13 +164,14 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
     removeVolume: (name) => del(`/volumes/${encodeURIComponent(name)}`),
     removeNetwork: (id) => del(`/networks/${encodeURIComponent(id)}`),
     pruneBuildCache: async (keepBytes) => {
-      const response = await http.request('POST', `/build/prune?keep-storage=${keepBytes}`, { timeoutMs: 600_000 });
+      const response = await http.request('POST', `/build/prune?${buildPruneQuery(await http.apiVersion(), keepBytes)}`, { timeoutMs: 600_000 });
       const result = removeOutcome(response);
       if (result.status !== 'removed') return result;
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
     },
     createNamedNetwork: async (name, labels) => {
-      const created = await http.request('POST', '/networks/create', { body: { Name: name, CheckDuplicate: true, Driver: 'bridge', Internal: true, Labels: labels } });
+      const request = uniqueNetworkBody(await http.apiVersion(), { Name: name, Driver: 'bridge', Internal: true, Labels: labels });
+      const created = await http.request('POST', '/networks/create', { body: request });
       if (created.status === 201) return { status: 'created', id: String((created.body as { Id?: unknown } | undefined)?.Id ?? name) };
       if (created.status !== 409) return { status: 'failed', message: apiMessage(created) };
       const existing = await http.request('GET', `/networks/${encodeURIComponent(name)}`);

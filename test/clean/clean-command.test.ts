@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { clean } from '../../src/commands/clean.js';
 import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { EngineApiVersionError, EngineUnreachableError, type EngineError } from '../../src/core/errors.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import type { ContainerInfo } from '../../src/core/inventory.js';
 import type { GlobalSettings } from '../../src/core/settings.js';
-import { EngineUnreachableError } from '../../src/core/errors.js';
 import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
 import { renderReport } from '../../src/render/clean.js';
 import { PLAIN } from '../../src/render/style.js';
@@ -105,5 +105,62 @@ describe('clean (command)', () => {
     const { code, events } = await runClean({ a: { status: 'failed', message: 'driver failed to remove root filesystem' } });
     expect(code).toBe(1);
     expect(events.find((e) => e.type === 'clean-report')).toMatchObject({ report: { counts: { container: { removed: 2, failed: 1 } }, failures: [{ id: 'a' }] } });
+  });
+});
+
+describe('clean --every when the engine cannot be spoken to', () => {
+  /** Runs the loop over engines that fail as `failures` says (undefined: a working round), up to `rounds` rounds. */
+  async function loop(failures: (EngineError | undefined)[], rounds: number, gapMs: number): Promise<{ code: number | undefined; error: unknown; lines: string[] }> {
+    const lines: string[] = [];
+    let round = 0;
+    let clock = NOW;
+    let code: number | undefined;
+    let error: unknown;
+    try {
+      code = await clean(parseCleanArgs({ agent: true, grace: '0', every: '1s' }, undefined), {
+        settings,
+        output: { emit: (e) => e.type === 'clean-round' && lines.push(`${e.round}: ${e.summary}`), addSecret: () => undefined },
+        connect: () => {
+          const failure = failures[round];
+          const engine = engineWith([], {}, []);
+          return failure ? { ...engine, info: async () => Promise.reject(failure) } : engine;
+        },
+        disk: { measure: async () => ({ ok: true, usage: fs(5000) }) },
+        now: () => clock,
+        sleep: async () => ((clock += gapMs), ++round < rounds),
+        lockClaimant: { holder: 'h:1', isAlive: () => true },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    return { code, error, lines };
+  }
+  const refused = new EngineApiVersionError('unix:///run/docker.sock', 'the Docker engine at unix:///run/docker.sock refuses Engine API 1.41');
+  const silent = new EngineUnreachableError('unix:///run/docker.sock', 'ECONNREFUSED');
+
+  it('a refused version fails 3 rounds in a row, then the loop ends with exit 4, saying so each round', async () => {
+    const { code, error, lines } = await loop([refused, refused, refused, refused], 10, 1000);
+    expect(code).toBeUndefined();
+    expect(error).toMatchObject({ exitCode: 4, message: expect.stringMatching(/^clean --every stops after 3 failed rounds in a row: the Docker engine .* refuses Engine API 1\.41/) });
+    expect(lines).toEqual([
+      expect.stringMatching(/^1: failed \(1 in a row; exits at 3\): the Docker engine/),
+      expect.stringMatching(/^2: failed \(2 in a row; exits at 3\): /),
+      expect.stringMatching(/^3: failed \(3 in a row, giving up\): /),
+    ]);
+  });
+
+  it('a round that works resets the count', async () => {
+    const { code, lines } = await loop([refused, refused, undefined, refused, refused], 5, 1000);
+    expect(code).toBe(0);
+    expect(lines.map((l) => /failed/.test(l))).toEqual([true, true, false, true, true]);
+  });
+
+  it('a silent engine (restarting) does not end the loop within 5 minutes, and ends it after', async () => {
+    const short = await loop(Array(20).fill(silent), 20, 1000);
+    expect(short.code).toBe(0);
+    expect(short.lines.at(-1)).toMatch(/^20: failed \(20 in a row; exits at 3 and 5 min without an answer\): cannot reach/);
+    const long = await loop(Array(20).fill(silent), 20, 600_000);
+    expect(long.error).toMatchObject({ exitCode: 3 });
+    expect(long.lines).toHaveLength(3);
   });
 });

@@ -20,6 +20,12 @@ describe('engine resolution: flags, WHALEKEEPER_HOST, DOCKER_HOST, context, defa
     expect(resolveEngine(undefined, {}, ctx, '/h')).toEqual({ host: ctx.host, tls: ctx.tls, source: 'context dind', passToClient: false });
   });
 
+  it('takes DOCKER_API_VERSION as the docker client does (empty: unset)', () => {
+    expect(resolveEngine(undefined, { DOCKER_HOST: 'unix:///d.sock', DOCKER_API_VERSION: '1.45' }, undefined, '/h').apiVersion).toBe('1.45');
+    expect(resolveEngine(undefined, { DOCKER_API_VERSION: '1.45' }, ctx, '/h')).toMatchObject({ source: 'context dind', apiVersion: '1.45' });
+    expect(resolveEngine(undefined, { DOCKER_API_VERSION: '' }, undefined, '/h')).not.toHaveProperty('apiVersion');
+  });
+
   it('takes TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, defaulting to ~/.docker', () => {
     expect(resolveEngine(undefined, { DOCKER_HOST: 'tcp://localhost:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs/client' }, undefined, '/h').tls)
       .toEqual({ verify: true, certPath: '/certs/client' });
