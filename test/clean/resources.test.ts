@@ -9,8 +9,8 @@ import { renderMetrics } from '../../src/core/metrics.js';
 
 const resource = (path: string): string => fileURLToPath(new URL(`../../resources/${path}`, import.meta.url));
 
-describe('resources/prometheus/whalekeeper-alerts.yml', () => {
-  const rules = resource('prometheus/whalekeeper-alerts.yml');
+describe('resources/io/whalekeeper/prometheus/whalekeeper-alerts.yml', () => {
+  const rules = resource('io/whalekeeper/prometheus/whalekeeper-alerts.yml');
 
   it('passes promtool check rules', async () => {
     const result = await execa('promtool', ['check', 'rules', rules], { reject: false });
@@ -31,8 +31,8 @@ describe('resources/prometheus/whalekeeper-alerts.yml', () => {
   });
 });
 
-describe('resources/kubernetes/daemonset.yaml', () => {
-  const yaml = readFileSync(resource('kubernetes/daemonset.yaml'), 'utf8');
+describe('resources/io/whalekeeper/kubernetes/daemonset.yaml', () => {
+  const yaml = readFileSync(resource('io/whalekeeper/kubernetes/daemonset.yaml'), 'utf8');
 
   it('runs a scheduled agent clean that whalekeeper accepts', () => {
     const args = [...yaml.split('args:')[1]!.split('env:')[0]!.matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]!);

@@ -5,7 +5,7 @@ import org.junit.Test
 /** The DinD agent pod template shows how the steps reach the sidecar's engine, with TLS, once it is up. */
 class ResourcesTest {
 
-    static final String POD = new File(PipelineHarness.ROOT, 'resources/kubernetes/dind-agent-pod.yaml').text
+    static final String POD = new File(PipelineHarness.ROOT, 'resources/io/whalekeeper/kubernetes/dind-agent-pod.yaml').text
 
     /** The lines of one container's block (from its `- name:` to the next one at the same indent). */
     private static String container(String name) {
