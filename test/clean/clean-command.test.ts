@@ -48,10 +48,13 @@ async function runClean(answers: Record<string, RemoveOutcome>): Promise<{ code:
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
-    disk: { measure: async () => ({ ok: true, usage: fs(5000) }) },
+    disk: { measure: async () => ({ ok: true, usage: fs(5000) }), treeBytes: async () => ({ ok: false, reason: 'not used without --limit' }) },
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
+    writeAtomically: async () => {
+      throw new Error('clean without --prometheus writes no file');
+    },
   });
   return { code, events, log };
 }
