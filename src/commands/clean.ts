@@ -7,7 +7,7 @@ import type { Output } from '../core/events.js';
 import { EXIT } from '../core/exit-codes.js';
 import type { DiskMeasure, EngineUsage, FilesystemUsage } from '../core/inventory.js';
 import { diskReport, isAbove, type DiskReport } from '../core/disk-status.js';
-import { EMPTY_TALLY, renderRoundMetrics, tallyRound, type RoundResult } from '../core/metrics/rounds.js';
+import { renderRoundMetrics, startTally, tallyRound, type RoundResult } from '../core/metrics/rounds.js';
 import { formatBytes, formatThreshold } from '../core/units.js';
 import type { GlobalSettings } from '../core/settings.js';
 import type { Disk } from '../edge/disk.js';
@@ -124,7 +124,7 @@ export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<n
     deps.output.emit({ type: 'clean-report', report, plan });
     return hasFailures(report) ? EXIT.failed : EXIT.ok;
   }
-  let tally = EMPTY_TALLY;
+  let tally = startTally(deps.now());
   let engineSeen: DiskReport['engine'] = { host: deps.settings.engine.host, dataRoot: '', serverVersion: '' };
   for (let round = 1; ; round++) {
     const r = await runRound(settings, deps);

@@ -2,11 +2,11 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { diskReport } from '../../src/core/disk-status.js';
-import { EMPTY_TALLY, renderRoundMetrics, tallyRound, type RoundOutcome, type RoundTally } from '../../src/core/metrics/rounds.js';
+import { renderRoundMetrics, startTally, tallyRound, type RoundOutcome, type RoundTally } from '../../src/core/metrics/rounds.js';
 import { fs } from './fixtures.js';
 
 const round = (result: RoundOutcome['result'], freedBytes = 0, atMs = 1_000_000): RoundOutcome => ({ result, freedBytes, atMs });
-const tally = (...rounds: RoundOutcome[]): RoundTally => rounds.reduce(tallyRound, EMPTY_TALLY);
+const tally = (...rounds: RoundOutcome[]): RoundTally => rounds.reduce(tallyRound, startTally(500));
 
 describe('tallyRound', () => {
   it.each([
@@ -22,6 +22,7 @@ describe('tallyRound', () => {
   it('counts rounds by result, bytes freed in total and in the last round, and when a round last succeeded', () => {
     const t = tally(round('cleaned', 500, 1000), round('idle', 0, 2000), round('cleaned', 300, 3000), round('skipped', 0, 4000), round('failed', 0, 5000));
     expect(t).toEqual({
+      startedMs: 500,
       rounds: { cleaned: 2, idle: 1, skipped: 1, failed: 1 },
       consecutiveFailed: 1,
       freedBytesTotal: 800,
@@ -53,6 +54,7 @@ describe('renderRoundMetrics', () => {
     expect(text).toContain(`whalekeeper_clean_freed_bytes{${labels}} 0\n`);
     expect(text).toContain(`whalekeeper_clean_freed_bytes_total{${labels}} 2000000\n`);
     expect(text).toContain(`whalekeeper_clean_last_round_timestamp_seconds{${labels}} 1700000600\n`);
+    expect(text).toContain(`whalekeeper_clean_started_timestamp_seconds{${labels}} 0\n`);
     expect(text).toContain(`whalekeeper_clean_last_ok_timestamp_seconds{${labels}} 1700000000\n`);
     await check(text);
   });

@@ -22,6 +22,8 @@ export interface RoundOutcome {
 
 /** The rounds so far in this process. */
 export interface RoundTally {
+  /** When this process started its loop: a value that changes shows a restart (as process_start_time_seconds). */
+  readonly startedMs: number;
   readonly rounds: Readonly<Record<RoundResult, number>>;
   /** Failed rounds since the last round that cleaned or was idle; skipped rounds neither reset nor add. */
   readonly consecutiveFailed: number;
@@ -32,20 +34,22 @@ export interface RoundTally {
   readonly lastOkMs: number | null;
 }
 
-/** Before the first round. */
-export const EMPTY_TALLY: RoundTally = {
+/** Before the first round of a loop started at `startedMs`. */
+export const startTally = (startedMs: number): RoundTally => ({
+  startedMs,
   rounds: { cleaned: 0, idle: 0, skipped: 0, failed: 0 },
   consecutiveFailed: 0,
   freedBytesTotal: 0,
   lastFreedBytes: 0,
   lastRoundMs: null,
   lastOkMs: null,
-};
+});
 
 /** Adds one round. */
 export function tallyRound(tally: RoundTally, round: RoundOutcome): RoundTally {
   const ok = round.result === 'cleaned' || round.result === 'idle';
   return {
+    startedMs: tally.startedMs,
     rounds: { ...tally.rounds, [round.result]: tally.rounds[round.result] + 1 },
     consecutiveFailed: round.result === 'failed' ? tally.consecutiveFailed + 1 : ok ? 0 : tally.consecutiveFailed,
     freedBytesTotal: tally.freedBytesTotal + round.freedBytes,
@@ -63,6 +67,7 @@ export function roundFamilies(tally: RoundTally, labels: Readonly<Record<string,
     { name: 'whalekeeper_clean_rounds_failed_consecutive', help: 'Failed rounds in a row (0 after a round that cleaned or was idle).', samples: [{ labels, value: tally.consecutiveFailed }] },
     { name: 'whalekeeper_clean_freed_bytes', help: 'Bytes the last round freed (the filesystem measured before and after; else the engine report).', samples: [{ labels, value: tally.lastFreedBytes }] },
     { name: 'whalekeeper_clean_freed_bytes_total', help: 'Bytes the rounds freed since the process started.', type: 'counter', samples: [{ labels, value: tally.freedBytesTotal }] },
+    { name: 'whalekeeper_clean_started_timestamp_seconds', help: 'When this clean --every process started, in seconds since the epoch (a change is a restart).', samples: [{ labels, value: seconds(tally.startedMs) }] },
     { name: 'whalekeeper_clean_last_round_timestamp_seconds', help: 'When the last round ended, in seconds since the epoch.', samples: [{ labels, value: seconds(tally.lastRoundMs) }] },
     { name: 'whalekeeper_clean_last_ok_timestamp_seconds', help: 'When a round last cleaned or was idle (0: none yet), in seconds since the epoch.', samples: [{ labels, value: seconds(tally.lastOkMs) }] },
   ];

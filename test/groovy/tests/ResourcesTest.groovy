@@ -23,12 +23,12 @@ class ResourcesTest {
     }
 
     @Test
-    void 'the build container reaches it over tcp localhost 2376 with TLS verified and the client certificates'() {
+    void 'the build container reaches it over tcp localhost 2376 with TLS verified and only the client certificates'() {
         String build = container('build')
         assert build =~ /name: DOCKER_HOST\n\s+value: tcp:\/\/localhost:2376\n/
         assert build =~ /name: DOCKER_TLS_VERIFY\n\s+value: "1"\n/
         assert build =~ /name: DOCKER_CERT_PATH\n\s+value: \/certs\/client\n/
-        assert build =~ /name: docker-certs\n\s+mountPath: \/certs\n\s+readOnly: true/
+        assert build =~ /name: docker-certs\n\s+mountPath: \/certs\/client\n\s+subPath: client\n\s+readOnly: true/
         assert !POD.contains('\t')
     }
 }
