@@ -19,7 +19,7 @@ export const diskDefinition: CommandDefinition = {
     yargs
       .usage(
         [
-          'whalekeeper disk [--warn 80%] [--fail 90%] [--limit 50GiB] [--prometheus FILE]',
+          'whalekeeper disk [--warn 80%] [--fail 90%] [--limit 50Gi] [--prometheus FILE]',
           '',
           "Measures the filesystem that holds the engine's data root (bytes, percent, inodes) with statfs when the engine is",
           'local, and shows what the engine says it holds (images, containers, volumes, build cache, reclaimable).',
@@ -36,7 +36,7 @@ export const diskDefinition: CommandDefinition = {
       .option('limit', { type: 'string', describe: "Measure the data root's bytes against this size (e.g. 50Gi, an emptyDir's sizeLimit), not its filesystem; needs the data root visible here. Default: WHALEKEEPER_DISK_LIMIT" })
       .option('breakdown', { type: 'boolean', default: true, describe: "Read the engine's breakdown (`system df`, slow on big engines); --no-breakdown skips it" })
       .example('whalekeeper disk --warn 80% --fail 90%', 'for a monitoring job')
-      .example('whalekeeper disk --limit 50GiB --fail 90%', "in a DinD pod whose docker-data emptyDir has sizeLimit: 50Gi")
+      .example('whalekeeper disk --limit 50Gi --fail 90%', "in a DinD pod whose docker-data emptyDir has sizeLimit: 50Gi")
       .example('whalekeeper disk --prometheus /var/lib/node_exporter/textfile/whalekeeper.prom', 'from cron, for alerting')
       .epilog(EXIT_CODES),
   handler: async (argv, ctx) => (await import('../wire/disk.js')).diskCommand(argv, ctx),
