@@ -70,7 +70,7 @@ describe("dind-agent-pod.yaml's build container, on a fresh engine", () => {
     } finally {
       forward.close();
     }
-  });
+  }, 120_000); // recording the stage starts a Groovy JVM: tens of seconds on a loaded 2-core machine
 
   it('without the mount: a warning saying what to do, and disk --fail exits 5 (not measured), not 1', async () => {
     const forward = await tcpForward(engine.host);
