@@ -1,5 +1,6 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
-import type { EngineTarget } from '../core/engine-target.js';
+import { againstLimit } from '../core/disk-status.js';
+import { isSameMachine, type EngineTarget } from '../core/engine-target.js';
 import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';
@@ -55,24 +56,35 @@ export interface RemoteMeasure {
 }
 
 /**
- * Measures the data root's filesystem: statfs when the engine is local and its data root visible here; else a
- * short-lived container of an image already present, mounting the data root read-only; else says why not.
+ * Measures the data root's filesystem: statfs when the engine runs here (a unix socket, or tcp to loopback: a DinD
+ * sidecar) and its data root is visible at the same path; else a short-lived container of an image already present,
+ * mounting the data root read-only; else says why not and what to do. With `limitBytes` (--limit), the data root's
+ * tree is counted against the limit instead (only where it is visible here).
  */
-export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk, remote?: RemoteMeasure): Promise<DiskMeasure> {
-  if (info.dataRoot === '') return { ok: false, reason: 'the engine did not say where its data root is' };
-  const local = target.host.startsWith('unix://') || target.host.startsWith('/');
-  let reason = `the engine at ${maskUrlSecrets(target.host)} is remote: its data root ${info.dataRoot} is not on this machine`;
-  if (local) {
+export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk, remote?: RemoteMeasure, limitBytes?: number): Promise<DiskMeasure> {
+  const root = info.dataRoot;
+  if (root === '') return { ok: false, reason: 'the engine did not say where its data root is' };
+  let reason = `the engine at ${maskUrlSecrets(target.host)} is remote: its data root ${root} is not on this machine`;
+  if (isSameMachine(target.host)) {
     // A socket mounted into a container (a DaemonSet) does not bring the data root along: check it is the engine's.
-    const marker = await disk.measure(`${info.dataRoot}/image`);
-    if (marker.ok) return disk.measure(info.dataRoot);
-    reason = `the data root ${info.dataRoot} is not visible here (mount it read-only at the same path)`;
+    const marker = await disk.measure(`${root}/image`);
+    if (marker.ok && limitBytes === undefined) return disk.measure(root);
+    if (marker.ok && limitBytes !== undefined) {
+      const [filesystem, tree] = await Promise.all([disk.measure(root), disk.treeBytes(root)]);
+      if (!tree.ok) return { ok: false, reason: `cannot count the data root's bytes for --limit: ${tree.reason}; the count reads every folder under it (run as root)` };
+      return { ok: true, usage: againstLimit(root, tree.bytes, limitBytes, filesystem.ok ? filesystem.usage : undefined) };
+    }
+    reason = `the data root ${root} is not visible here`;
   }
-  if (!remote) return { ok: false, reason };
+  const todo = `mount the data root read-only at ${root} here`;
+  if (limitBytes !== undefined) return { ok: false, reason: `${reason}; --limit counts its bytes where it is visible: ${todo}` };
+  if (!remote) return { ok: false, reason: `${reason} (${todo})` };
   const image = pickMeasureImage(await remote.engine.images(), remote.image);
-  if (image === undefined) return { ok: false, reason: `${reason}, and no busybox, alpine, debian or ubuntu image is on the engine to measure it with (--measure-image)` };
-  const run = await remote.engine.runReadOnly(image, info.dataRoot, MOUNT_POINT, STAT_COMMAND);
-  if (!run.ok) return { ok: false, reason: `${reason}; measuring it in a container failed: ${run.reason}` };
-  const usage = parseStatF(run.stdout, info.dataRoot);
+  if (image === undefined) {
+    return { ok: false, reason: `${reason}, and no busybox, alpine, debian or ubuntu image is on the engine to measure it in: ${todo}, or pull a small image with \`stat\` and pass --measure-image IMAGE` };
+  }
+  const run = await remote.engine.runReadOnly(image, root, MOUNT_POINT, STAT_COMMAND);
+  if (!run.ok) return { ok: false, reason: `${reason}; measuring it in a container of ${image} failed: ${run.reason}` };
+  const usage = parseStatF(run.stdout, root);
   return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` in ${image} printed \`${run.stdout.trim()}\`` };
 }

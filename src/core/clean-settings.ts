@@ -2,7 +2,7 @@
 import type { CleanPolicy } from './cleanup-plan.js';
 import { UsageError } from './errors.js';
 import { compileGlob } from './glob.js';
-import { parseDuration, parseSize, parseThreshold, type Threshold } from './units.js';
+import { parseDuration, parseSize, parseThreshold, resolveLimit, type Threshold } from './units.js';
 
 /** Everything `clean` was asked to do. */
 export interface CleanSettings {
@@ -16,6 +16,10 @@ export interface CleanSettings {
   readonly sizes: boolean;
   /** Image for the helper container that measures a data root not visible here; undefined: pick one present. */
   readonly measureImage: string | undefined;
+  /** --limit: measure the data root's bytes against this size (a DinD emptyDir's sizeLimit), not its filesystem. */
+  readonly limitBytes: number | undefined;
+  /** With --every: rewrite this node_exporter textfile after every round (disk metrics and the rounds'). */
+  readonly prometheus: string | undefined;
 }
 
 /** The raw options as yargs hands them over. */
@@ -33,15 +37,17 @@ export interface CleanArgs {
   readonly high?: string;
   readonly sizes?: boolean;
   readonly measureImage?: string;
+  readonly limit?: string;
+  readonly prometheus?: string;
 }
 
 /** Default grace period: docker-gc's hour, long enough for a concurrent build to start the container it created. */
 export const DEFAULT_GRACE = '1h';
 
 /** Validates the options; `build` is the resolved build identity (--build or the CI's). */
-export function parseCleanArgs(args: CleanArgs, build: string | undefined): CleanSettings {
+export function parseCleanArgs(args: CleanArgs, build: string | undefined, envLimit?: string): CleanSettings {
   const agent = args.agent === true;
-  const agentOnly = (['images', 'buildCache', 'target', 'every', 'high'] as const).filter((k) => args[k] !== undefined);
+  const agentOnly = (['images', 'buildCache', 'target', 'every', 'high', 'limit', 'prometheus'] as const).filter((k) => args[k] !== undefined);
   if (!agent && agentOnly.length > 0) {
     const flag = agentOnly[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
     throw new UsageError(`--${flag} needs --agent (a build-scoped clean removes only the build's own objects)`);
@@ -56,6 +62,7 @@ export function parseCleanArgs(args: CleanArgs, build: string | undefined): Clea
   const everyMs = args.every === undefined ? undefined : parseDuration(args.every, '--every');
   if (everyMs !== undefined && everyMs < 1000) throw new UsageError(`--every takes at least 1s, not \`${args.every}\``);
   if (args.high !== undefined && everyMs === undefined) throw new UsageError('--high needs --every (it is the watermark a scheduled round starts at)');
+  if (args.prometheus !== undefined && everyMs === undefined) throw new UsageError('--prometheus needs --every (a single clean writes no metrics; `disk --prometheus` does)');
   if (everyMs !== undefined && args.dryRun) throw new UsageError('--dry-run and --every do not go together');
   return {
     policy: {
@@ -73,5 +80,8 @@ export function parseCleanArgs(args: CleanArgs, build: string | undefined): Clea
     high: args.high === undefined ? undefined : parseThreshold(args.high, '--high'),
     sizes: args.sizes === true,
     measureImage: args.measureImage,
+    // WHALEKEEPER_DISK_LIMIT (a pod template's) applies to the agent scope only: a build's clean measures nothing.
+    limitBytes: resolveLimit(args.limit, agent ? envLimit : undefined),
+    prometheus: args.prometheus,
   };
 }

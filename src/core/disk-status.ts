@@ -1,5 +1,6 @@
 // `disk`: filesystem usage + thresholds -> ok / warn / fail, and the exit code that goes with it.
-import type { DiskMeasure, EngineUsage, FilesystemUsage } from './inventory.js';
+import { EXIT } from './exit-codes.js';
+import { usedPercentOf, type DiskMeasure, type EngineUsage, type FilesystemUsage } from './inventory.js';
 import { formatThreshold, thresholdBytes, type Threshold } from './units.js';
 
 /** ok, warn (above --warn), fail (above --fail), unknown (the filesystem could not be measured). */
@@ -32,11 +33,30 @@ export function diskStatus(measure: DiskMeasure, warn: Threshold | undefined, fa
   return 'ok';
 }
 
-/** Exit code: 1 above --fail, or when --fail was given and nothing could be measured; else 0. */
+/** Exit code: 1 above --fail; 5 when --fail was given and nothing could be measured (never read as fine); else 0. */
 export function diskExitCode(report: DiskReport): number {
-  if (report.status === 'fail') return 1;
-  if (report.status === 'unknown' && report.fail !== null) return 1;
-  return 0;
+  if (report.status === 'fail') return EXIT.failed;
+  if (report.status === 'unknown' && report.fail !== null) return EXIT.notMeasured;
+  return EXIT.ok;
+}
+
+/**
+ * The data root measured against `--limit` (a DinD emptyDir's sizeLimit): its tree's bytes used, the rest of the
+ * limit available, so percentages are of the limit, not of the node's filesystem an emptyDir shares. Inodes stay the
+ * filesystem's (the kubelet's nodefs.inodesFree is node-wide), when it could be read.
+ */
+export function againstLimit(path: string, treeBytes: number, limitBytes: number, filesystem: FilesystemUsage | undefined): FilesystemUsage {
+  const available = Math.max(0, limitBytes - treeBytes);
+  return {
+    path,
+    totalBytes: limitBytes,
+    usedBytes: treeBytes,
+    availableBytes: available,
+    usedPercent: usedPercentOf(treeBytes, available),
+    inodesTotal: filesystem?.inodesTotal ?? 0,
+    inodesUsed: filesystem?.inodesUsed ?? 0,
+    method: 'du',
+  };
 }
 
 /** Builds the report. */

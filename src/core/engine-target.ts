@@ -115,3 +115,15 @@ function tcpAddress(rest: string, tls: boolean): EngineAddress {
     path: tail.replace(/[?#].*$/, ''),
   };
 }
+
+/**
+ * True when the engine runs on this machine (or in this pod): a unix socket, or tcp to a loopback address (a DinD
+ * sidecar shares the pod's network namespace). Only then can its data root be mounted here at the same path.
+ */
+export function isSameMachine(host: string): boolean {
+  if (host.startsWith('unix://') || host.startsWith('/')) return true;
+  const m = /^tcp:\/\/(\[[^\]]+\]|[^:/]+)/.exec(host);
+  if (!m) return false;
+  const name = m[1]!.toLowerCase();
+  return name === 'localhost' || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name);
+}

@@ -95,8 +95,11 @@ export interface FilesystemUsage {
   readonly usedPercent: number;
   readonly inodesTotal: number;
   readonly inodesUsed: number;
-  /** How it was measured: `statfs` locally, or `container` through a helper container on the engine. */
-  readonly method: 'statfs' | 'container';
+  /**
+   * How it was measured: `statfs` locally, `container` through a helper container on the engine, or `du`: the bytes
+   * of the data root's tree against `--limit` (total = the limit), as the kubelet counts an emptyDir with a sizeLimit.
+   */
+  readonly method: 'statfs' | 'container' | 'du';
 }
 
 /** A measurement, or why there is none. */

@@ -8,6 +8,8 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   '': 1, b: 1,
   k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12,
   kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+  // As Kubernetes writes quantities (an emptyDir's `sizeLimit: 50Gi`).
+  ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40,
 };
 
 /** Parses `20GB`, `512MiB`, `1.5g`, `0` into bytes (decimal units as docker prints them; *iB binary). */
@@ -16,6 +18,22 @@ export function parseSize(raw: string, flag: string): number {
   const unit = match ? SIZE_UNITS[match[2]!.toLowerCase()] : undefined;
   if (!match || unit === undefined) throw new UsageError(`${flag} takes a size such as 20GB or 512MiB, not \`${raw}\``);
   return Math.round(Number(match[1]) * unit);
+}
+
+/** The variable a pod template sets so every `disk` and `clean --agent` in it measures against its sizeLimit. */
+export const DISK_LIMIT_ENV = 'WHALEKEEPER_DISK_LIMIT';
+
+/** `--limit`, else WHALEKEEPER_DISK_LIMIT, else none. */
+export function resolveLimit(flag: unknown, envValue: string | undefined): number | undefined {
+  if (typeof flag === 'string') return parseLimit(flag, '--limit');
+  return envValue === undefined || envValue.trim() === '' ? undefined : parseLimit(envValue, DISK_LIMIT_ENV);
+}
+
+/** `--limit`: a size above zero (the emptyDir's sizeLimit the data root is measured against). */
+export function parseLimit(raw: string, flag: string): number {
+  const bytes = parseSize(raw, flag);
+  if (bytes <= 0) throw new UsageError(`${flag} takes a size above zero such as 50GiB, not \`${raw}\``);
+  return bytes;
 }
 
 /** Parses `85%` as a percentage, anything else as a size. */

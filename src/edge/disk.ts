@@ -1,10 +1,59 @@
-// Disk: statfs of the filesystem that holds the engine's data root, when that path is visible from here.
+// Disk: statfs of the filesystem that holds the engine's data root, and the bytes of the data root's tree, when that
+// path is visible from here.
+import { lstatSync, readdirSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
+import { join } from 'node:path';
 import { usedPercentOf, type DiskMeasure } from '../core/inventory.js';
 
-/** Measures the filesystem holding a path. */
+/** The bytes a directory tree occupies, or why they could not be counted. */
+export type TreeMeasure = { readonly ok: true; readonly bytes: number; readonly files: number } | { readonly ok: false; readonly reason: string };
+
+/** Measures the filesystem holding a path, and the tree under a path. */
 export interface Disk {
   measure(path: string): Promise<DiskMeasure>;
+  /** Allocated bytes of every file under `path` (hard links once), as `du` and the kubelet count an emptyDir. */
+  treeBytes(path: string): Promise<TreeMeasure>;
+}
+
+function vanished(error: unknown): undefined {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw error;
+}
+
+/**
+ * Walks `root`: the sum of st_blocks * 512 over distinct inodes, on root's filesystem. Synchronous calls on
+ * purpose: one lstat costs microseconds, a promise and a thread-pool hop per file cost ten times that (measured on
+ * 50,000 files), and nothing else waits on this process meanwhile.
+ */
+async function walk(root: string): Promise<TreeMeasure> {
+  const top = lstatSync(root, { bigint: true });
+  const seen = new Set<bigint>();
+  let bytes = Number(top.blocks) * 512;
+  let files = 1;
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    // The engine keeps writing while we walk: what vanished meanwhile (ENOENT) is simply not counted.
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch (error) {
+      entries = vanished(error) ?? [];
+    }
+    for (const name of entries) {
+      const path = join(dir, name);
+      const s = lstatSync(path, { bigint: true, throwIfNoEntry: false });
+      // Another filesystem mounted under the data root (an overlay's `merged`, seen from a mount namespace that has it) is not its bytes.
+      if (s === undefined || s.dev !== top.dev) continue;
+      if (s.nlink > 1n && !s.isDirectory()) {
+        if (seen.has(s.ino)) continue;
+        seen.add(s.ino);
+      }
+      bytes += Number(s.blocks) * 512;
+      files += 1;
+      if (s.isDirectory()) pending.push(path);
+    }
+  }
+  return { ok: true, bytes, files };
 }
 
 /** The real Disk: one statfs call (df's arithmetic: used = blocks - free; available excludes root's reserve). */
@@ -30,6 +79,14 @@ export function createDisk(): Disk {
         };
       } catch (error) {
         return { ok: false, reason: `cannot read ${path} here (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+      }
+    },
+    treeBytes: async (path) => {
+      try {
+        return await walk(path);
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        return { ok: false, reason: `cannot read ${e.path ?? path} here (${e.code ?? String(error)})` };
       }
     },
   };

@@ -140,7 +140,9 @@ export function renderLs(result: LsResult): string {
 export function renderDisk(report: DiskReport, style: Style): string {
   const fs = report.filesystem;
   const lines = [
-    fs
+    fs && fs.method === 'du'
+      ? `Data root ${report.engine.dataRoot}: ${formatBytes(fs.usedBytes)} of its ${formatBytes(fs.totalBytes)} limit used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} left; filesystem inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`
+      : fs
       ? `Data root ${report.engine.dataRoot}: ${formatBytes(fs.usedBytes)} of ${formatBytes(fs.totalBytes)} used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} available; inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`
       : `Data root ${report.engine.dataRoot}: ${style.warn('not measured')}: ${report.unmeasured}`,
   ];

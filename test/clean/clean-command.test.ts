@@ -54,10 +54,13 @@ async function runClean(answers: Record<string, RemoveOutcome>, target = '90%'):
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
-    disk: { measure: async () => ({ ok: true, usage: fs(5000) }) },
+    disk: { measure: async () => ({ ok: true, usage: fs(5000) }), treeBytes: async () => ({ ok: false, reason: 'not used without --limit' }) },
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
+    writeAtomically: async () => {
+      throw new Error('clean without --prometheus writes no file');
+    },
   }).catch((error: unknown) => error);
   return { code, events, log };
 }
@@ -125,10 +128,13 @@ describe('clean --every when the engine cannot be spoken to', () => {
           const engine = engineWith([], {}, []);
           return failure ? { ...engine, info: async () => Promise.reject(failure) } : engine;
         },
-        disk: { measure: async () => ({ ok: true, usage: fs(5000) }) },
+        disk: { measure: async () => ({ ok: true, usage: fs(5000) }), treeBytes: async () => ({ ok: false, reason: 'not counted in this test' }) },
         now: () => clock,
         sleep: async () => ((clock += gapMs), ++round < rounds),
         lockClaimant: { holder: 'h:1', isAlive: () => true },
+        writeAtomically: async () => {
+          throw new Error('clean without --prometheus writes no file');
+        },
       });
     } catch (caught) {
       error = caught;

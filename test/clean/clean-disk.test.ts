@@ -3,9 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, containerIds, docker, whalekeeper } from '../helpers/cli.js';
 import { startEngine, TEST_IMAGE, type PrivateEngine } from '../helpers/engine.js';
+import { tcpForward, whalekeeperSeeing } from '../helpers/stand-ins.js';
 
 let engine: PrivateEngine;
 let env: Record<string, string>;
+let dataRoot: string;
 
 interface Fs { usedPercent: number; usedBytes: number; availableBytes: number }
 
@@ -37,6 +39,7 @@ async function everything(): Promise<Set<string>> {
 beforeAll(async () => {
   engine = await startEngine('clean-disk', '1G');
   env = cleanEnv(engine.host);
+  dataRoot = await docker(engine.host, ['info', '--format', '{{.DockerRootDir}}']);
   // Unused images (tagged one after the other: the first is least recently used), a dangling one, another build's image.
   for (const n of [1, 2, 3]) await imageOf(`leftover/unused:${n}`, 160);
   await imageOf('leftover/dangling:1', 50);
@@ -127,26 +130,29 @@ describe('clean --agent --grace 0 --target 50% on a disk past 85%', () => {
 
 describe('disk on a remote engine', () => {
   it('measures the data root through a short-lived container of an image already present, and leaves it behind', async () => {
-    const net = await import('node:net');
-    const socket = engine.host.replace('unix://', '');
-    const proxy = net.createServer((client) => {
-      const upstream = net.connect(socket);
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    // The engine is reached over tcp and its data root is not visible here (hidden in this process's mount namespace).
+    const forward = await tcpForward(engine.host);
     try {
-      const port = (proxy.address() as { port: number }).port;
       const local = await diskNow();
-      const result = await whalekeeper(['--json', 'disk', '--no-breakdown'], cleanEnv(`tcp://127.0.0.1:${port}`));
+      const result = await whalekeeperSeeing('hidden', dataRoot, ['--json', 'disk', '--no-breakdown'], cleanEnv(forward.host));
       expect(result.exitCode).toBe(0);
       const { filesystem } = JSON.parse(result.stdout);
       expect(filesystem.method).toBe('container');
       expect(Math.abs(filesystem.usedBytes - local.usedBytes)).toBeLessThan(0.02 * (local.usedBytes + local.availableBytes));
       expect(await containerIds(engine.host, 'label=whalekeeper.managed=true')).toEqual([]);
     } finally {
-      proxy.close();
+      forward.close();
+    }
+  });
+
+  it('measures with statfs when a loopback tcp engine (a DinD sidecar) has its data root visible here', async () => {
+    const forward = await tcpForward(engine.host);
+    try {
+      const result = await whalekeeper(['--json', 'disk', '--no-breakdown'], cleanEnv(`tcp://localhost:${forward.port}`));
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(result.stdout).filesystem.method).toBe('statfs');
+    } finally {
+      forward.close();
     }
   });
 });

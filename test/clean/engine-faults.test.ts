@@ -194,6 +194,9 @@ describe('a container started between the plan and its execution', () => {
       now: Date.now,
       sleep: async () => false,
       lockClaimant: lockClaimant(),
+      writeAtomically: async () => {
+        throw new Error('clean without --prometheus writes no file');
+      },
       // The seam: the plan holds both created containers; one is started before any removal.
       beforeExecute: async (plan) => {
         expect(plan.actions.filter((a) => a.kind === 'container').map((a) => a.id).sort()).toEqual([late, other].sort());

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { diskExitCode, diskReport, diskStatus } from '../../src/core/disk-status.js';
-import { renderMetrics } from '../../src/core/metrics.js';
+import { renderMetrics } from '../../src/core/metrics/disk.js';
 import type { DiskMeasure } from '../../src/core/inventory.js';
 import { fs } from './fixtures.js';
 
@@ -28,7 +28,7 @@ describe('disk status', () => {
   it.each([
     [measured(9500), true, 1],
     [measured(8500), true, 0],
-    [unmeasured, true, 1],
+    [unmeasured, true, 5],
     [unmeasured, false, 0],
   ] as const)('exit code for %j (fail given: %s) is %i', (m, withFail, code) => {
     const report = diskReport({ engine, measure: m, usage: null, warn: undefined, fail: withFail ? { kind: 'percent', percent: 90 } : undefined, now: 0 });

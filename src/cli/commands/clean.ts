@@ -42,12 +42,15 @@ export const cleanDefinition: CommandDefinition = {
       .option('target', { type: 'string', describe: 'Then remove unused images, least recently used first, until the data root filesystem is at or below this (50% or 20GB used)' })
       .option('sizes', { type: 'boolean', describe: 'Ask the engine for container sizes so the plan shows them (slower on big engines)' })
       .option('measure-image', { type: 'string', describe: 'When the data root is not visible here (remote engine): measure it in a short-lived container of this image (default: a busybox, alpine, debian or ubuntu image present)' })
+      .option('limit', { type: 'string', describe: "Measure the data root's bytes against this size (e.g. 50Gi, a DinD emptyDir's sizeLimit) for --target and --high, not its filesystem. Default: WHALEKEEPER_DISK_LIMIT" })
+      .option('prometheus', { type: 'string', describe: 'With --every: rewrite this node_exporter textfile after each round (what disk --prometheus writes, plus bytes freed and rounds by result)' })
       .option('every', { type: 'string', describe: 'Keep running: one round every DURATION (10m, 1h), one log line per round; survives engine restarts, but exits after 3 rounds in a row that could not speak to the engine (a silent one: and 5 min)' })
       .option('high', { type: 'string', describe: 'With --every: act only when the filesystem is above this watermark (85% or 40GB)' })
       .example('whalekeeper clean', "at the end of a build: remove the build's containers, volumes and networks")
       .example('whalekeeper clean --agent --dry-run', 'what a scheduled clean would remove, and why')
       .example('whalekeeper clean --agent --volumes --target 50%', 'a full disk: leftovers, then least recently used images until 50% used')
       .example('whalekeeper clean --agent --every 15m --high 80% --target 60%', 'as a DaemonSet: clean each node when it fills')
+      .example('whalekeeper clean --agent --limit 50Gi --target 70%', "in a DinD pod whose docker-data emptyDir has sizeLimit: 50Gi")
       .epilog(EXIT_CODES),
   handler: async (argv, ctx) => (await import('../wire/clean.js')).cleanCommand(argv, ctx),
 };

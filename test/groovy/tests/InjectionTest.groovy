@@ -25,7 +25,7 @@ class InjectionTest {
         withDockerCleanup: [base: [agent: true], text: ['target', 'grace']],
         cleanDockerAgent : [base: [:], text: ['target', 'grace', 'keepImages']],
         cleanDockerBuild : [base: [:], text: []],
-        dockerDiskCheck  : [base: [clean: true], text: ['warn', 'fail', 'prometheus', 'cleanTarget']],
+        dockerDiskCheck  : [base: [clean: true], text: ['warn', 'fail', 'prometheus', 'cleanTarget', 'measureImage']],
         verifyDeployment : [base: [url: 'http://a'], text: ['url', 'expect', 'timeout', 'interval', 'requestTimeout',
                                                             'field', 'ca', 'junit']],
     ]
@@ -37,7 +37,7 @@ class InjectionTest {
         withDockerCleanup: ['agent', 'failOnError'],
         cleanDockerAgent : ['images', 'volumes', 'buildCache', 'dryRun', 'failOnError'],
         cleanDockerBuild : ['failOnError'],
-        dockerDiskCheck  : ['clean', 'returnStatus'],
+        dockerDiskCheck  : ['clean', 'returnStatus', 'failNotMeasured'],
         verifyDeployment : ['stable', 'replicas', 'allAddresses', 'allowNewer', 'insecure', 'returnStatus', 'headers'],
     ]
 

@@ -1,30 +1,11 @@
 // `disk --prometheus`: the report as node_exporter textfile-collector metrics (Prometheus text format 0.0.4).
-import type { DiskReport } from './disk-status.js';
-
-/** Escapes a label value: backslash, double quote and newline. */
-export function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-interface Family {
-  readonly name: string;
-  readonly help: string;
-  readonly samples: readonly { readonly labels: Readonly<Record<string, string>>; readonly value: number }[];
-}
-
-function renderFamily(family: Family): string {
-  const lines = [`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} gauge`];
-  for (const s of family.samples) {
-    const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',');
-    lines.push(`${family.name}${labels ? `{${labels}}` : ''} ${Number.isFinite(s.value) ? s.value : 0}`);
-  }
-  return lines.join('\n');
-}
+import type { DiskReport } from '../disk-status.js';
+import { renderFamilies, type Family } from './text-format.js';
 
 const STATUS_VALUE = { ok: 0, warn: 1, fail: 2, unknown: 3 } as const;
 
-/** Renders the metrics. Metric names and labels are an interface (the shipped alert rules use them). */
-export function renderMetrics(report: DiskReport): string {
+/** The disk report's families. Metric names and labels are an interface (the shipped alert rules use them). */
+export function diskFamilies(report: DiskReport): Family[] {
   const base = { host: report.engine.host, data_root: report.engine.dataRoot };
   const fs = report.filesystem;
   const families: Family[] = [
@@ -51,5 +32,10 @@ export function renderMetrics(report: DiskReport): string {
       { name: 'whalekeeper_engine_reclaimable_bytes', help: 'Bytes the engine reports as reclaimable, by kind.', samples: kinds.map(([k, v]) => ({ labels: kind(k), value: v.reclaimableBytes })) },
     );
   }
-  return `${families.map(renderFamily).join('\n')}\n`;
+  return families;
+}
+
+/** Renders the metrics `disk --prometheus` writes. */
+export function renderMetrics(report: DiskReport): string {
+  return renderFamilies(diskFamilies(report));
 }
