@@ -156,12 +156,13 @@ describe("daemonset.yaml's container command", () => {
     expect(textfile).toContain(`data_root="${dataRoot}"`);
   });
 
-  it('counts rounds that cannot reach the engine as skipped, with the disk not measured', async () => {
+  it('counts rounds that cannot reach the engine as failed, with the disk not measured', async () => {
     const { exitCode, stderr, textfile } = await twoRounds(`unix://${join(work, 'no-engine.sock')}`);
     expect(exitCode).toBe(0);
-    expect(stderr).toMatch(/round 2: skipped: /);
+    expect(stderr).toMatch(/round 2: failed \(2 in a row; exits at 3 and 5 min without an answer\): cannot reach/);
     await promtoolCheck(textfile);
-    expect(textfile).toMatch(/^whalekeeper_clean_rounds_total\{[^}]*result="skipped"\} 2$/m);
+    expect(textfile).toMatch(/^whalekeeper_clean_rounds_total\{[^}]*result="failed"\} 2$/m);
+    expect(textfile).toMatch(/^whalekeeper_clean_rounds_failed_consecutive\{[^}]*\} 2$/m);
     expect(textfile).toMatch(/^whalekeeper_clean_last_ok_timestamp_seconds\{[^}]*\} 0$/m);
     expect(textfile).toMatch(/^whalekeeper_disk_measured\{[^}]*\} 0$/m);
   });
