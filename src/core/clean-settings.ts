@@ -38,8 +38,11 @@ export interface CleanArgs {
 /** Default grace period: docker-gc's hour, long enough for a concurrent build to start the container it created. */
 export const DEFAULT_GRACE = '1h';
 
-/** Validates the options; `build` is the resolved build identity (--build or the CI's). */
-export function parseCleanArgs(args: CleanArgs, build: string | undefined): CleanSettings {
+/**
+ * Validates the options; `build` is the resolved build identity (--build or the CI's), `scope` the part of that build
+ * a build-scoped clean is narrowed to (--scope; ignored with --agent, which cleans the engine by age).
+ */
+export function parseCleanArgs(args: CleanArgs, build: string | undefined, scope?: string): CleanSettings {
   const agent = args.agent === true;
   const agentOnly = (['images', 'buildCache', 'target', 'every', 'high'] as const).filter((k) => args[k] !== undefined);
   if (!agent && agentOnly.length > 0) {
@@ -59,7 +62,7 @@ export function parseCleanArgs(args: CleanArgs, build: string | undefined): Clea
   if (everyMs !== undefined && args.dryRun) throw new UsageError('--dry-run and --every do not go together');
   return {
     policy: {
-      scope: agent ? { kind: 'agent' } : { kind: 'build', build: build! },
+      scope: agent ? { kind: 'agent' } : scope === undefined ? { kind: 'build', build: build! } : { kind: 'build', build: build!, scope },
       graceMs: parseDuration(args.grace ?? DEFAULT_GRACE, '--grace'),
       images: args.images === 'unused' ? 'unused' : 'dangling',
       volumes: args.volumes === true,

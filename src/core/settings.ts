@@ -9,6 +9,8 @@ import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './globa
 export interface GlobalSettings {
   readonly engine: EngineTarget;
   readonly build: BuildIdentity | undefined;
+  /** A part of the build (--scope, WHALEKEEPER_SCOPE): labels `run`'s container and narrows a build-scoped `clean`. */
+  readonly scope: string | undefined;
   readonly verbose: boolean;
   readonly json: boolean;
   readonly dockerBinary: string;
@@ -55,10 +57,12 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
     throw new UsageError(`--engine-timeout takes seconds (more than 0), not \`${String(engineTimeout)}\``);
   }
   const build = globalValue('build', flags, env);
+  const scope = globalValue('scope', flags, env);
   const docker = globalValue('docker', flags, env);
   return {
     engine: resolveEngine(typeof host === 'string' ? host : undefined, env, context, home),
     build: resolveBuildIdentity(typeof build === 'string' ? build : undefined, env),
+    scope: typeof scope === 'string' && scope !== '' ? scope : undefined,
     verbose: globalValue('verbose', flags, env) === true,
     json: globalValue('json', flags, env) === true,
     dockerBinary: typeof docker === 'string' ? docker : 'docker',

@@ -10,7 +10,7 @@ import type { CommandContext } from '../context.js';
 
 /** Runs `whalekeeper clean`. */
 export async function cleanCommand(argv: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
-  const settings = parseCleanArgs(argv as CleanArgs, ctx.settings.build?.id);
+  const settings = parseCleanArgs(argv as CleanArgs, ctx.settings.build?.id, ctx.settings.scope);
   const aborted = new AbortController();
   const unhook = settings.everyMs === undefined ? () => {} : onAbort(() => aborted.abort());
   try {
