@@ -108,14 +108,15 @@ class Commands implements Serializable {
 
     /** [status: int, stdout: String] from CLI_STDOUT_SCRIPT's output: the output, "\n", the status, "\n". */
     @NonCPS
+    @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
     static Map splitStatus(String output) {
-        String text = output.endsWith('\n') ? output[0..-2] : output
+        String text = output.endsWith('\n') ? output.substring(0, output.length() - 1) : output
         int cut = text.lastIndexOf('\n')
-        String status = text.drop(cut + 1).trim()
+        String status = text.substring(cut + 1).trim()
         if (cut < 0 || !status.isInteger()) {
             return [status: 70, stdout: output]
         }
-        return [status: status.toInteger(), stdout: text.take(cut)]
+        return [status: status.toInteger(), stdout: text.substring(0, cut)]
     }
 
     /** The values `clean --agent --images` takes. */

@@ -259,6 +259,7 @@ WK_EOF'''
      * WHALEKEEPER_BIN when set, else the CLI of this library's own revision, unpacked once per agent from the
      * library's resources into the agent's cache (and used from there only when it runs).
      */
+    @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
     String locate() {
         String key = (env('BUILD_TAG') ?: buildId() ?: '') + ' ' + (env('NODE_NAME') ?: 'built-in')
         String known = RESOLVED.get(key)
@@ -276,7 +277,7 @@ WK_EOF'''
             String first = resolve(resolver, ['WK_CLI_ID=' + id])
             if (first == NEED_CLI) {
                 // Only on an agent without this revision's CLI: the bundle crosses to the agent once.
-                String tarball = '.whalekeeper-cli-' + id.take(16) + '.tgz'
+                String tarball = '.whalekeeper-cli-' + id.substring(0, 16) + '.tgz'
                 script.writeFile(file: tarball, encoding: 'Base64',
                     text: script.libraryResource(resource: CLI_RESOURCE, encoding: 'Base64'))
                 first = resolve(resolver, ['WK_CLI_ID=' + id, 'WK_CLI_TARBALL=' + tarball])

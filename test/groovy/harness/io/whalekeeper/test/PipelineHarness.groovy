@@ -50,7 +50,7 @@ class PipelineHarness {
     /** What `isUnix()` answers (false: a Windows agent). */
     boolean unix = true
 
-    /** Username-with-password credentials by id, for withCredentials([usernamePassword(...)]). */
+    /** Credentials by id: [username:, password:] for usernamePassword(...), [secret:] for string(...). */
     final Map<String, Map<String, String>> credentials = [:]
 
     /** Environment values a test imposes over a Jenkinsfile's environment { } block (e.g. URLs of local services). */
@@ -148,16 +148,21 @@ class PipelineHarness {
      */
     private void credentialSteps() {
         binding.setVariable('usernamePassword', { Map args -> [kind: 'usernamePassword'] + args })
+        binding.setVariable('string', { Map args -> [kind: 'string'] + args })
         binding.setVariable('withCredentials', { List bindings, Closure body ->
-            record('withCredentials', bindings.collect { Map b -> [credentialsId: b.credentialsId, usernameVariable: b.usernameVariable, passwordVariable: b.passwordVariable] })
+            record('withCredentials', bindings.collect { Map b -> b.findAll { k, v -> k != 'kind' } })
             Map<String, String> saved = new LinkedHashMap((Map) context.get().credentialEnv)
             bindings.each { Map b ->
                 Map<String, String> secret = credentials[b.credentialsId]
                 if (secret == null) {
                     throw new StepError("Could not find credentials entry with ID '${b.credentialsId}'")
                 }
-                context.get().credentialEnv[b.usernameVariable] = secret.username
-                context.get().credentialEnv[b.passwordVariable] = secret.password
+                if (b.kind == 'string') {
+                    context.get().credentialEnv[b.variable] = secret.secret
+                } else {
+                    context.get().credentialEnv[b.usernameVariable] = secret.username
+                    context.get().credentialEnv[b.passwordVariable] = secret.password
+                }
             }
             try {
                 return body()
