@@ -37,6 +37,8 @@ export interface LiveSetup {
   base: Record<string, string>;
   env: Record<string, string>;
   credentials?: Record<string, Record<string, string>>;
+  /** The withDockerContainer stand-in leaves its containers behind, as when the agent was lost. */
+  loseContainers?: boolean;
 }
 
 /** Runs `pipeline` (Groovy text) in the harness, live; resolves when the pipeline ended, passed or not. */
@@ -47,7 +49,7 @@ export async function runLive(pipeline: string, setup: LiveSetup): Promise<LiveR
   const out = `${file}.json`;
   const setupFile = `${file}.setup.json`;
   writeFileSync(file, pipeline);
-  writeFileSync(setupFile, JSON.stringify({ workspace, base: setup.base, env: setup.env, credentials: setup.credentials ?? {} }));
+  writeFileSync(setupFile, JSON.stringify({ workspace, base: setup.base, env: setup.env, credentials: setup.credentials ?? {}, loseContainers: setup.loseContainers ?? false }));
   const result = await execa('groovy', ['-cp', 'src:test/groovy/stubs:test/groovy/harness', 'test/groovy/run-live.groovy', file, out, setupFile], {
     cwd: root,
     stdin: 'ignore',

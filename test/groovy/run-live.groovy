@@ -3,7 +3,8 @@
 // Writes what happened as JSON: every recorded call, the console log, and the error the pipeline ended with.
 // Usage (from the repository root): groovy -cp src:test/groovy/stubs:test/groovy/harness \
 //   test/groovy/run-live.groovy PIPELINE OUT.json SETUP.json
-//   SETUP: {workspace, base: {PATH, HOME, DOCKER_HOST…}, env: {build environment}, credentials: {id: {...}}}
+//   SETUP: {workspace, base: {PATH, HOME, DOCKER_HOST…}, env: {build environment}, credentials: {id: {...}},
+//          loseContainers: the withDockerContainer stand-in leaves its containers (a lost agent)}
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper
 import io.whalekeeper.test.PipelineHarness
@@ -14,6 +15,7 @@ h.env.clear()
 h.env.putAll((Map) setup.env)
 h.credentials.putAll((Map) (setup.credentials ?: [:]))
 h.live(new File((String) setup.workspace), (Map) setup.base)
+h.loseContainers = setup.loseContainers == true
 String error = null
 try {
     h.runPipeline(new File(args[0]).text, 'Jenkinsfile')

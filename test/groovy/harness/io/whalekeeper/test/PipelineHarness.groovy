@@ -47,6 +47,9 @@ class PipelineHarness {
         return call.env.WK_CLI_TARBALL ? '/cache/whalekeeper/cli-' + call.env.WK_CLI_ID + '/whalekeeper.js\n' : 'NEED_CLI\n'
     }
 
+    /** The withDockerContainer stand-in leaves its container behind (as when the agent was lost mid-block). */
+    boolean loseContainers = false
+
     /** What `isUnix()` answers (false: a Windows agent). */
     boolean unix = true
 
@@ -197,8 +200,10 @@ class PipelineHarness {
                 return body()
             } finally {
                 context.get().container = null
-                exec(['docker', 'stop', '--time=1', id])
-                exec(['docker', 'rm', '-f', id])
+                if (!loseContainers) {
+                    exec(['docker', 'stop', '--time=1', id])
+                    exec(['docker', 'rm', '-f', id])
+                }
             }
         })
     }
