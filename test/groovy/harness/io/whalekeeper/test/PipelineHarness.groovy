@@ -32,8 +32,13 @@ class PipelineHarness {
     final Map<String, String> env = Collections.synchronizedMap([BUILD_NUMBER: '42', JOB_NAME: 'app',
         WHALEKEEPER_BIN: '/opt/whalekeeper/bin/whalekeeper'])
 
-    /** What a recorded `sh` returns for a call ([script:, returnStatus:, returnStdout:, env:]); default: exit 0. */
-    Closure shResult = { Map call -> call.returnStdout ? '' : 0 }
+    /**
+     * What a recorded `sh` returns for a call ([script:, returnStatus:, returnStdout:, env:]); default: exit 0, with
+     * no output (the stdout script's then ends with its status line).
+     */
+    Closure shResult = { Map call ->
+        call.returnStdout ? (call.script == io.whalekeeper.Steps.CLI_STDOUT_SCRIPT ? '\n0\n' : '') : 0
+    }
 
     /**
      * What the resolver answers when recorded (not live): the configured WHALEKEEPER_BIN, else NEED_CLI until the
