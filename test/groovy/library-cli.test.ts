@@ -4,6 +4,8 @@
 // do when it cannot.
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,15 +41,15 @@ function agent(): { dir: string; workspace: string; cache: string } {
   return { dir, workspace, cache: join(dir, 'home', '.cache', 'whalekeeper') };
 }
 
-/** Runs the resolver as a step does (sh, in the workspace, values in the environment); 10 s at most. */
-function resolve(box: ReturnType<typeof agent>, env: Record<string, string>, path = `${dirname(node)}:/usr/bin:/bin`) {
+/** Runs the resolver as a step does (sh, in the workspace, values in the environment); 10 s at most unless told. */
+function resolve(box: ReturnType<typeof agent>, env: Record<string, string>, path = `${dirname(node)}:/usr/bin:/bin`, timeout = 10_000) {
   return execa('/bin/sh', ['-xe', resolver], {
     env: { PATH: path, HOME: join(box.dir, 'home'), WK_CLI_ID: sha, ...env },
     extendEnv: false,
     cwd: box.workspace,
     reject: false,
     stdin: 'ignore',
-    timeout: 10_000,
+    timeout,
   });
 }
 
@@ -143,5 +145,61 @@ describe('the resolver (install.sh)', () => {
     const broken = await resolve(box, { WHALEKEEPER_BIN: join(box.dir, 'nope') });
     expect(broken.exitCode).toBe(127);
     expect(broken.stderr).toContain(`WHALEKEEPER_BIN=${join(box.dir, 'nope')} does not run`);
+  });
+});
+
+describe('the resolver, option WHALEKEEPER_SOURCE=registry (npm, pinned by integrity)', () => {
+  /** `npm pack` of this repository, served as a registry serves tarballs, on a random loopback port. */
+  async function tarballServer(): Promise<{ url: string; integrity: string; version: string; close: () => Promise<void> }> {
+    const box = agent();
+    const packed = await execa('npm', ['pack', '--json', '--pack-destination', box.dir], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdin: 'ignore' });
+    const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; integrity: string; version: string }>;
+    const bytes = readFileSync(join(box.dir, info!.filename));
+    const server = createServer((req, res) => {
+      if (req.url === `/whalekeeper/-/whalekeeper-${info!.version}.tgz`) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/`, integrity: info!.integrity, version: info!.version, close: () => new Promise((ok) => server.close(() => ok())) };
+  }
+
+  it('installs exactly the pinned tarball, once, and refuses one whose integrity differs', async () => {
+    const registry = await tarballServer();
+    onTestFinished(registry.close);
+    const box = agent();
+    const env = { WK_NPM_VERSION: registry.version, npm_config_registry: registry.url, npm_config_cache: join(box.dir, 'npm-cache'), npm_config_update_notifier: 'false' };
+    // a tampered pin: npm ci refuses the tarball (EINTEGRITY), and the step's message names the way out
+    // (an npm install is given 40 s: the bound that matters, 10 s, is for an agent that cannot reach its registry)
+    const slow = `${dirname(node)}:/usr/bin:/bin`;
+    const tampered = await resolve(box, { ...env, WK_NPM_INTEGRITY: `sha512-${Buffer.alloc(64).toString('base64')}` }, slow, 40_000);
+    expect(tampered.exitCode).toBe(1);
+    expect(tampered.stderr).toContain('EINTEGRITY');
+    expect(tampered.stderr).toContain('set WHALEKEEPER_BIN');
+    // the right pin installs, the CLI runs, and the next resolution uses the cache
+    const installed = await resolve(box, { ...env, WK_NPM_INTEGRITY: registry.integrity }, slow, 40_000);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    expect(installed.stdout).toMatch(/\/npm-[^/]+\/node_modules\/whalekeeper\/dist\/whalekeeper\.js$/);
+    expect((await execa(node, [installed.stdout, '--version'])).stdout.trim()).toBe(registry.version);
+    await registry.close();
+    expect((await resolve(box, { ...env, WK_NPM_INTEGRITY: registry.integrity })).stdout).toBe(installed.stdout);
+  }, 60_000);
+
+  it('a registry that refuses connections (a closed port on 127.0.0.1) fails within 10 s, naming WHALEKEEPER_BIN and npm_config_registry', async () => {
+    const box = agent();
+    const closed = createServer();
+    await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((ok) => closed.close(ok));
+    const result = await resolve(box, {
+      WK_NPM_VERSION: '0.1.0',
+      WK_NPM_INTEGRITY: `sha512-${Buffer.alloc(64).toString('base64')}`,
+      npm_config_registry: `http://127.0.0.1:${port}/`,
+      npm_config_cache: join(box.dir, 'npm-cache'),
+      npm_config_update_notifier: 'false',
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain(`npm could not install whalekeeper@0.1.0 from http://127.0.0.1:${port}/ (npm_config_registry selects`);
+    expect(result.stderr).toContain('set WHALEKEEPER_BIN');
   });
 });

@@ -5,6 +5,8 @@
 #   WK_CLI_ID           the SHA-256 of the CLI bundle of the library's own revision (whalekeeper-cli.sha256)
 #   WK_CLI_TARBALL      that bundle, written next to the workspace by the step (only when this script asked for it)
 #   WHALEKEEPER_CACHE   where bundles are unpacked (default: $XDG_CACHE_HOME/whalekeeper or ~/.cache/whalekeeper)
+#   WK_NPM_VERSION      with WHALEKEEPER_SOURCE=registry: the published version to install with npm instead, and
+#   WK_NPM_INTEGRITY    its integrity hash (resources/io/whalekeeper/version.txt and integrity.txt): npm ci checks it
 # Prints NEED_CLI when the cache holds no working CLI of this revision and no bundle was given: the step then writes
 # the bundle (libraryResource) and runs this again. Node.js 20.19 or later must be on PATH, whatever the source.
 # Safe when several builds start at once: each unpacks into its own temporary directory, then renames it into place
@@ -40,9 +42,57 @@ if [ -n "${WHALEKEEPER_BIN:-}" ]; then
   exit 0
 fi
 
-# 3. The CLI of the library's own revision, unpacked once per agent.
-id=${WK_CLI_ID:?WK_CLI_ID is not set}
 cache=${WHALEKEEPER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/whalekeeper}
+
+# 3. The option: a published version from the npm registry the agent uses, pinned by its integrity hash.
+if [ -n "${WK_NPM_VERSION:-}" ]; then
+  version=$WK_NPM_VERSION
+  integrity=${WK_NPM_INTEGRITY:?WK_NPM_INTEGRITY is not set}
+  key=$(printf '%s' "$integrity" | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 16)))')
+  dir=$cache/npm-$version-$key
+  bin=$dir/node_modules/whalekeeper/dist/whalekeeper.js
+  if runs "$bin"; then
+    printf '%s\n' "$bin"
+    exit 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "whalekeeper: WHALEKEEPER_SOURCE=registry needs npm on PATH, and there is none." >&2
+    exit 127
+  fi
+  mkdir -p "$cache"
+  tmp=$(mktemp -d "$cache/.npm-$version.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  registry=${npm_config_registry:-https://registry.npmjs.org/}
+  case $registry in */) ;; *) registry=$registry/ ;; esac
+  # A lockfile pins the tarball and its integrity: npm ci installs exactly that, or fails (EINTEGRITY).
+  WK_TMP=$tmp WK_RESOLVED="${registry}whalekeeper/-/whalekeeper-$version.tgz" WK_V=$version WK_I=$integrity node -e '
+    const fs = require("fs"), e = process.env, dir = e.WK_TMP;
+    fs.writeFileSync(dir + "/package.json", JSON.stringify({ name: "whalekeeper-agent", private: true, dependencies: { whalekeeper: e.WK_V } }));
+    fs.writeFileSync(dir + "/package-lock.json", JSON.stringify({ name: "whalekeeper-agent", lockfileVersion: 3, requires: true, packages: {
+      "": { name: "whalekeeper-agent", dependencies: { whalekeeper: e.WK_V } },
+      "node_modules/whalekeeper": { version: e.WK_V, resolved: e.WK_RESOLVED, integrity: e.WK_I } } }));'
+  echo "whalekeeper: installing whalekeeper@$version from $registry into $dir" >&2
+  # Few, short retries: an agent without registry access fails within seconds, not after npm's minutes of retries.
+  if ! (cd "$tmp" && npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error --fetch-retries=1 \
+      --fetch-retry-mintimeout=500 --fetch-retry-maxtimeout=1000 --fetch-timeout=4000 >&2); then
+    echo "whalekeeper: npm could not install whalekeeper@$version from $registry (npm_config_registry selects the" >&2
+    echo "  registry). On an agent without registry access, install whalekeeper yourself and set WHALEKEEPER_BIN," >&2
+    echo "  or leave WHALEKEEPER_SOURCE unset: the library brings its own CLI." >&2
+    exit 1
+  fi
+  if ! runs "$tmp/node_modules/whalekeeper/dist/whalekeeper.js"; then
+    echo "whalekeeper: npm installed no working whalekeeper into $tmp" >&2
+    exit 1
+  fi
+  if ! node -e 'require("fs").renameSync(process.argv[1], process.argv[2])' "$tmp" "$dir" 2>/dev/null; then
+    runs "$bin" || { echo "whalekeeper: could not move the install into $dir" >&2; exit 1; }
+  fi
+  printf '%s\n' "$bin"
+  exit 0
+fi
+
+# 4. The CLI of the library's own revision, unpacked once per agent.
+id=${WK_CLI_ID:?WK_CLI_ID is not set}
 dir=$cache/cli-$id
 bin=$dir/whalekeeper.js
 

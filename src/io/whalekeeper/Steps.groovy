@@ -45,6 +45,10 @@ WK_EOF'''
     /** The SHA-256 of CLI_RESOURCE: names the unpacked CLI in the agent's cache. */
     static final String CLI_ID_RESOURCE = 'io/whalekeeper/whalekeeper-cli.sha256'
 
+    /** The option WHALEKEEPER_SOURCE=registry: a published version (package.json's) and its integrity hash. */
+    static final String VERSION_RESOURCE = 'io/whalekeeper/version.txt'
+    static final String INTEGRITY_RESOURCE = 'io/whalekeeper/integrity.txt'
+
     /** What the resolver prints when the cache has no working CLI of this revision. */
     static final String NEED_CLI = 'NEED_CLI'
 
@@ -274,7 +278,11 @@ WK_EOF'''
             }
             String resolver = script.libraryResource(RESOLVE_RESOURCE)
             String id = script.libraryResource(CLI_ID_RESOURCE).toString().trim()
-            String first = resolve(resolver, ['WK_CLI_ID=' + id])
+            List<String> vars = ['WK_CLI_ID=' + id]
+            if (env('WHALEKEEPER_SOURCE') == 'registry' && !env('WHALEKEEPER_BIN')) {
+                vars += registryPin()
+            }
+            String first = resolve(resolver, vars)
             if (first == NEED_CLI) {
                 // Only on an agent without this revision's CLI: the bundle crosses to the agent once.
                 String tarball = '.whalekeeper-cli-' + id.substring(0, 16) + '.tgz'
@@ -290,6 +298,21 @@ WK_EOF'''
         }
         RESOLVED.put(key, bin)
         return bin
+    }
+
+    /**
+     * WHALEKEEPER_SOURCE=registry: the published version to install with npm, pinned by the integrity hash this
+     * revision keeps in its resources; fails when it keeps none (nothing published for it).
+     */
+    private List<String> registryPin() {
+        String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
+        String integrity = script.libraryResource(INTEGRITY_RESOURCE).toString().trim()
+        if (!integrity) {
+            fail("WHALEKEEPER_SOURCE=registry: this revision of the library pins no published whalekeeper@${version} " +
+                '(resources/io/whalekeeper/integrity.txt is empty); unset WHALEKEEPER_SOURCE to use the CLI the ' +
+                'library brings, or set WHALEKEEPER_BIN')
+        }
+        return ['WK_NPM_VERSION=' + version, 'WK_NPM_INTEGRITY=' + integrity]
     }
 
     /** Runs the resolver with `vars`; its last line (the path, or NEED_CLI), or the step fails naming the cause. */

@@ -53,6 +53,23 @@ class ResolveTest extends StepTestCase {
     }
 
     @Test
+    void 'WHALEKEEPER_SOURCE=registry hands the resolver the pinned version and integrity, and refuses without a pin'() {
+        h.env.remove('WHALEKEEPER_BIN')
+        h.env.WHALEKEEPER_SOURCE = 'registry'
+        String version = new File(PipelineHarness.ROOT, 'resources/io/whalekeeper/version.txt').text.trim()
+        String pinned = new File(PipelineHarness.ROOT, 'resources/io/whalekeeper/integrity.txt').text.trim()
+        if (pinned) {
+            h.step('dockerRun', [image: 'a'])
+            assert h.resolverCalls()[0].env == [WK_CLI_ID: SHA, WK_NPM_VERSION: version, WK_NPM_INTEGRITY: pinned]
+        } else {
+            assert errorOf { h.step('dockerRun', [image: 'a']) } == "dockerRun: WHALEKEEPER_SOURCE=registry: this " +
+                "revision of the library pins no published whalekeeper@${version} (resources/io/whalekeeper/" +
+                'integrity.txt is empty); unset WHALEKEEPER_SOURCE to use the CLI the library brings, or set WHALEKEEPER_BIN'
+            assert h.callsOf('sh').empty
+        }
+    }
+
+    @Test
     void 'a Windows agent fails once, naming the step, before any sh'() {
         h.unix = false
         assert errorOf { h.step('cleanDockerBuild') } == 'cleanDockerBuild: runs on Unix agents only (it calls the ' +
