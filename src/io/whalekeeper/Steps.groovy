@@ -304,7 +304,7 @@ WK_EOF'''
      * WHALEKEEPER_SOURCE=registry: the published version to install with npm, pinned by the integrity hash this
      * revision keeps in its resources; fails when it keeps none (nothing published for it).
      */
-    private List<String> registryPin() {
+    List<String> registryPin() {
         String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
         String integrity = script.libraryResource(INTEGRITY_RESOURCE).toString().trim()
         if (!integrity) {
@@ -315,8 +315,11 @@ WK_EOF'''
         return ['WK_NPM_VERSION=' + version, 'WK_NPM_INTEGRITY=' + integrity]
     }
 
-    /** Runs the resolver with `vars`; its last line (the path, or NEED_CLI), or the step fails naming the cause. */
-    private String resolve(String resolver, List<String> vars) {
+    /**
+     * Runs the resolver with `vars`; its last line (the path, or NEED_CLI), or the step fails naming the cause. Not
+     * private, as registryPin: locate calls them from a closure, and CPS closures cannot call private methods.
+     */
+    String resolve(String resolver, List<String> vars) {
         String output = ''
         try {
             script.withEnv(vars) {
