@@ -16,5 +16,6 @@ def call(Map config = [:]) {
     if (c.clean) {
         wk.cliTolerant(Commands.cleanAgent([target: c.cleanTarget, grace: '1h', keepImages: []]), false)
     }
-    return wk.cliChecked(Commands.disk(c), c.returnStatus, '1 = above the fail threshold, 3 = the engine could not be reached')
+    return wk.cliChecked(Commands.disk(c), c.returnStatus, '1 = above the fail threshold, 3 = the engine could not be ' +
+        'reached, 4 = the engine refuses whalekeeper\'s API version, 5 = the data root could not be measured')
 }
