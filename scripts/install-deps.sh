@@ -3,9 +3,10 @@
 #   Debian: docker.io (dockerd for the private engine), busybox-static (test images FROM scratch),
 #   groovy + default-jre-headless + junit4 + libcodenarc-groovy-java (the Jenkins library's tests and lint),
 #   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl,
-#   openssl (a throwaway TLS certificate for the verify tests).
+#   openssl (a throwaway TLS certificate for the verify tests), docker-registry + apache2-utils (htpasswd): a registry
+#   on loopback for the Jenkins steps' registry credentials.
 set -euo pipefail
-packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux)
+packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -13,6 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The Debian package may start a system dockerd; the tests never use it (they start their own), so leave it alone.
+# The Debian packages may start a system dockerd and a system registry; the tests never use them (they start their
+# own, on private sockets and random loopback ports), so leave them alone.
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund

@@ -27,11 +27,10 @@ def call(Map config = [:]) {
     if (status == notMeasured && !c.failNotMeasured) {
         echo('dockerDiskCheck: warning: the disk could not be measured (`whalekeeper disk` exited with 5; its output ' +
             'above says why and what to do: mount the data root, or measureImage); failNotMeasured: true fails the step')
-        return status
-    }
-    if (status != 0 && !c.returnStatus) {
+    } else if (status != 0 && !c.returnStatus) {
         wk.fail("`whalekeeper disk` exited with ${status}: 1 = above the fail threshold, 3 = the engine could not be " +
-            'reached, 5 = the disk could not be measured (see its output above)')
+            'reached, 4 = the engine refuses whalekeeper\'s API version, 5 = the data root could not be measured ' +
+            '(see its output above)')
     }
     return status
 }

@@ -2,8 +2,9 @@ import io.whalekeeper.Commands
 import io.whalekeeper.Steps
 
 /**
- * Runs the body, then removes this build's containers whatever happened (success, failure, abort); sweeps this
- * build's leftovers before it starts; with agent: true also cleans the agent. Help: withDockerCleanup.txt.
+ * Runs the body in a scope of its own, then removes what it started (`whalekeeper --scope S clean`) whatever happened
+ * (success, failure, abort): containers `dockerRun` starts inside carry the scope, so parallel branches with blocks
+ * of their own never touch each other's containers. With agent: true also cleans the agent. Help: withDockerCleanup.txt.
  */
 def call(Map config = [:], Closure body) {
     Steps wk = new Steps(this, 'withDockerCleanup')
@@ -17,15 +18,19 @@ def call(Map config = [:], Closure body) {
     if (body == null) {
         wk.fail('needs a body: withDockerCleanup { … }')
     }
-    wk.cliTolerant(Commands.cleanBuild(), c.failOnError)
+    String scope = wk.newScope()
     boolean bodyFailed = true
     try {
-        Object result = body()
+        Object result = null
+        // WHALEKEEPER_SCOPE labels what `whalekeeper run` starts in the body (dockerRun, or the CLI called by hand).
+        withEnv(['WHALEKEEPER_SCOPE=' + scope]) {
+            result = body()
+        }
         bodyFailed = false
         return result
     } finally {
         // A failed clean-up never replaces the body's own error.
-        wk.cliTolerant(Commands.cleanBuild(), c.failOnError && !bodyFailed)
+        wk.cliTolerant(Commands.cleanBuild(scope), c.failOnError && !bodyFailed)
         if (c.agent) {
             wk.cliTolerant(Commands.cleanAgent(c + [keepImages: []]), c.failOnError && !bodyFailed)
         }

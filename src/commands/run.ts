@@ -25,7 +25,7 @@ export interface RunDeps {
 /** Runs the container; resolves with the exit code whalekeeper must end with. */
 export async function run(args: readonly string[], deps: RunDeps): Promise<number> {
   const { settings, output, docker } = deps;
-  const plan = planRun(args, { runId: deps.newRunId(), build: settings.build?.id, version: deps.version });
+  const plan = planRun(args, { runId: deps.newRunId(), build: settings.build?.id, version: deps.version, scope: settings.scope });
   const globalArgs = clientGlobalArgs(settings);
   const filter = runFilter(plan.runId);
   const grace = settings.stopTimeoutSeconds;

@@ -44,8 +44,12 @@ export interface CleanArgs {
 /** Default grace period: docker-gc's hour, long enough for a concurrent build to start the container it created. */
 export const DEFAULT_GRACE = '1h';
 
-/** Validates the options; `build` is the resolved build identity (--build or the CI's). */
-export function parseCleanArgs(args: CleanArgs, build: string | undefined, envLimit?: string): CleanSettings {
+/**
+ * Validates the options; `build` is the resolved build identity (--build or the CI's), `scope` the part of that build
+ * a build-scoped clean is narrowed to (--scope; ignored with --agent, which cleans the engine by age), `envLimit`
+ * the value of WHALEKEEPER_DISK_LIMIT (--limit overrides it).
+ */
+export function parseCleanArgs(args: CleanArgs, build: string | undefined, scope?: string, envLimit?: string): CleanSettings {
   const agent = args.agent === true;
   const agentOnly = (['images', 'buildCache', 'target', 'every', 'high', 'limit', 'prometheus'] as const).filter((k) => args[k] !== undefined);
   if (!agent && agentOnly.length > 0) {
@@ -66,7 +70,7 @@ export function parseCleanArgs(args: CleanArgs, build: string | undefined, envLi
   if (everyMs !== undefined && args.dryRun) throw new UsageError('--dry-run and --every do not go together');
   return {
     policy: {
-      scope: agent ? { kind: 'agent' } : { kind: 'build', build: build! },
+      scope: agent ? { kind: 'agent' } : scope === undefined ? { kind: 'build', build: build! } : { kind: 'build', build: build!, scope },
       graceMs: parseDuration(args.grace ?? DEFAULT_GRACE, '--grace'),
       images: args.images === 'unused' ? 'unused' : 'dangling',
       volumes: args.volumes === true,

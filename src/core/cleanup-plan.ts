@@ -7,8 +7,8 @@ import { matchesAny } from './glob.js';
 import { compareLru, lastUsedOf, newestContainerByImage, type LastUsed } from './lru.js';
 import { formatThreshold, thresholdBytes, type Threshold } from './units.js';
 
-/** What a clean covers: one build's objects, or the whole engine. */
-export type CleanScope = { readonly kind: 'build'; readonly build: string } | { readonly kind: 'agent' };
+/** What a clean covers: one build's objects (only those labelled with `scope`, when given), or the whole engine. */
+export type CleanScope = { readonly kind: 'build'; readonly build: string; readonly scope?: string } | { readonly kind: 'agent' };
 
 /** The validated options of `clean`. */
 export interface CleanPolicy {
@@ -120,10 +120,13 @@ function minutes(ms: number): string {
 export function planCleanup(inventory: Inventory, policy: CleanPolicy, disk: FilesystemUsage | undefined, now: number): CleanupPlan {
   const ctx: Ctx = { policy, now, actions: [], kept: [] };
   const build = policy.scope.kind === 'build' ? policy.scope.build : undefined;
-  const removed = planContainers(ctx, inventory.containers, build);
+  // A scoped clean sees only the objects of its scope: the rest of the build is not its business.
+  const scope = policy.scope.kind === 'build' ? policy.scope.scope : undefined;
+  const inScope = (o: { readonly labels: Readonly<Record<string, string>> }) => scope === undefined || o.labels[LABELS.scope] === scope;
+  const removed = planContainers(ctx, inventory.containers.filter(inScope), build);
   const staying = inventory.containers.filter((c) => !removed.has(c.id));
   if (policy.scope.kind === 'build') {
-    planBuildNetworks(ctx, inventory.networks, staying, policy.scope.build);
+    planBuildNetworks(ctx, inventory.networks.filter(inScope), staying, policy.scope.build);
     return { version: 1, scope: policy.scope, takenMs: inventory.takenMs, graceMs: policy.graceMs, actions: ctx.actions, kept: ctx.kept, target: undefined };
   }
   const candidates = planImages(ctx, inventory, staying);

@@ -17,6 +17,7 @@ export interface GlobalOptionSpec {
 export type GlobalOptionName =
   | 'host'
   | 'build'
+  | 'scope'
   | 'verbose'
   | 'json'
   | 'docker'
@@ -42,6 +43,13 @@ export const GLOBAL_OPTIONS: readonly GlobalOptionSpec[] = [
     env: 'WHALEKEEPER_BUILD',
     describe:
       'Build identity that labels containers and scopes `clean`. Default from CI: BUILD_TAG, else JOB_NAME and BUILD_NUMBER (Jenkins), else GitHub Actions or GitLab CI run ids',
+  },
+  {
+    name: 'scope',
+    type: 'string',
+    env: 'WHALEKEEPER_SCOPE',
+    describe:
+      'A part of the build (e.g. one Jenkins withDockerCleanup block): `run` labels its container with it too, and a build-scoped `clean` then removes only that part (`clean --agent` ignores it)',
   },
   {
     name: 'build-number',

@@ -9,6 +9,8 @@ export const LABELS = {
   managed: 'whalekeeper.managed',
   build: 'whalekeeper.build',
   run: 'whalekeeper.run',
+  /** A part of a build (e.g. one `withDockerCleanup` block): `clean --scope` removes only that part. */
+  scope: 'whalekeeper.scope',
   version: 'whalekeeper.version',
   /** Set by users on anything `clean --agent` must never remove. */
   keep: 'whalekeeper.keep',
@@ -18,9 +20,10 @@ export const LABELS = {
 export const KUBERNETES_LABEL_PREFIX = 'io.kubernetes.';
 
 /** The `KEY=VALUE` labels `run` puts on a container. */
-export function runLabels(input: { runId: string; build: string | undefined; version: string }): string[] {
+export function runLabels(input: { runId: string; build: string | undefined; version: string; scope?: string | undefined }): string[] {
   const labels = [`${LABELS.managed}=true`, `${LABELS.run}=${input.runId}`, `${LABELS.version}=${input.version}`];
   if (input.build !== undefined) labels.push(`${LABELS.build}=${input.build}`);
+  if (input.scope !== undefined) labels.push(`${LABELS.scope}=${input.scope}`);
   return labels;
 }
 

@@ -46,7 +46,7 @@ export function isRunHelp(args: readonly string[]): boolean {
 }
 
 /** Plans a `docker run`: refuses `--rm=false` and `--restart` policies, adds `--rm` and the labels after the user's options. */
-export function planRun(args: readonly string[], context: { runId: string; build: string | undefined; version: string }): RunPlan {
+export function planRun(args: readonly string[], context: { runId: string; build: string | undefined; version: string; scope?: string | undefined }): RunPlan {
   const parsed = parseRunArgs(args);
   for (const flag of parsed.flags) {
     if (flag.long === 'rm') {

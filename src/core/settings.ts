@@ -9,6 +9,8 @@ import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './globa
 export interface GlobalSettings {
   readonly engine: EngineTarget;
   readonly build: BuildIdentity | undefined;
+  /** A part of the build (--scope, WHALEKEEPER_SCOPE): labels `run`'s container and narrows a build-scoped `clean`. */
+  readonly scope: string | undefined;
   readonly verbose: boolean;
   readonly json: boolean;
   readonly dockerBinary: string;
@@ -54,6 +56,7 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
     throw new UsageError(`--engine-timeout takes seconds (more than 0), not \`${String(engineTimeout)}\``);
   }
   const build = globalValue('build', flags, env);
+  const scope = globalValue('scope', flags, env);
   const docker = globalValue('docker', flags, env);
   // resolveEngine reads WHALEKEEPER_HOST itself, so that messages name where the host came from.
   const engine = resolveEngine(typeof flags.host === 'string' ? flags.host : undefined, env, context, home);
@@ -65,6 +68,7 @@ export function resolveGlobals(flags: GlobalFlags, env: Env, context: ContextEnd
   return {
     engine,
     build: resolveBuildIdentity(typeof build === 'string' ? build : undefined, env),
+    scope: typeof scope === 'string' && scope !== '' ? scope : undefined,
     verbose: globalValue('verbose', flags, env) === true,
     json: globalValue('json', flags, env) === true,
     dockerBinary: typeof docker === 'string' ? docker : 'docker',

@@ -50,7 +50,7 @@ function display(name: string): string {
 }
 
 function scopeText(plan: CleanupPlan): string {
-  return plan.scope.kind === 'build' ? `build ${plan.scope.build}` : `agent (grace ${formatAge(plan.graceMs)})`;
+  return plan.scope.kind === 'build' ? `build ${plan.scope.build}${plan.scope.scope === undefined ? '' : ` scope ${plan.scope.scope}`}` : `agent (grace ${formatAge(plan.graceMs)})`;
 }
 
 /** The plan: each action with its rule, bytes and reason; kept items grouped by reason (each one with --verbose). */
@@ -94,7 +94,7 @@ function renderKept(kept: readonly KeptItem[], verbose: boolean): string {
 /** The report: counts per kind, filesystem before/after beside the engine's figure, target, duration. */
 export function renderReport(report: CleanReport, plan: CleanupPlan, style: Style): string {
   const kinds = Object.entries(report.counts).filter(([, c]) => c.removed + c.vanished + c.inUse + c.failed + c.notNeeded > 0);
-  const lines = [`Cleaned ${plan.scope.kind === 'build' ? `build ${plan.scope.build}` : 'the engine'} in ${(report.durationMs / 1000).toFixed(1)}s`];
+  const lines = [`Cleaned ${plan.scope.kind === 'build' ? `build ${plan.scope.build}${plan.scope.scope === undefined ? '' : ` scope ${plan.scope.scope}`}` : 'the engine'} in ${(report.durationMs / 1000).toFixed(1)}s`];
   if (report.skipped) lines.push(`  skipped: ${report.skipped}`);
   else if (kinds.length === 0) lines.push('  nothing to remove');
   else {

@@ -13,7 +13,7 @@ import { container, fs, NOW } from '../core/fixtures.js';
 
 const settings: GlobalSettings = {
   engine: { host: 'unix:///run/docker.sock', tls: undefined, source: 'default', passToClient: false },
-  build: undefined, verbose: false, json: true, dockerBinary: 'docker', stopTimeoutSeconds: 3, engineTimeoutSeconds: 10,
+  build: undefined, scope: undefined, verbose: false, json: true, dockerBinary: 'docker', stopTimeoutSeconds: 3, engineTimeoutSeconds: 10,
 };
 
 function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveOutcome>, log: string[]): Engine {

@@ -212,3 +212,34 @@ describe('planCleanup --build', () => {
     expect(keptReason(plan, 'x-keep')).toMatch(/keep/);
   });
 });
+
+describe('planCleanup --build with --scope (one withDockerCleanup block of a build)', () => {
+  const inv = inventory({
+    containers: [
+      container('a-1', { state: 'running', labels: { 'whalekeeper.build': 'X', 'whalekeeper.scope': 'A' } }),
+      container('a-keep', { labels: { 'whalekeeper.build': 'X', 'whalekeeper.scope': 'A', 'whalekeeper.keep': 'true' } }),
+      container('b-1', { state: 'running', labels: { 'whalekeeper.build': 'X', 'whalekeeper.scope': 'B' } }),
+      container('x-unscoped', { state: 'running', labels: { 'whalekeeper.build': 'X' } }),
+      container('y-a', { state: 'running', labels: { 'whalekeeper.build': 'Y', 'whalekeeper.scope': 'A' } }),
+    ],
+    networks: [
+      network('net-a', { labels: { 'whalekeeper.build': 'X', 'whalekeeper.scope': 'A' } }),
+      network('net-x', { labels: { 'whalekeeper.build': 'X' } }),
+    ],
+  });
+
+  it.each([
+    ['scope A', { kind: 'build', build: 'X', scope: 'A' } as const, ['a-1', 'net-a']],
+    ['scope B', { kind: 'build', build: 'X', scope: 'B' } as const, ['b-1']],
+    ['scope C (nothing of it)', { kind: 'build', build: 'X', scope: 'C' } as const, []],
+    ['no scope: the whole build, every scope', { kind: 'build', build: 'X' } as const, ['a-1', 'b-1', 'x-unscoped', 'net-a', 'net-x']],
+  ])('%s removes exactly its own objects', (_name, scope, expected) => {
+    expect(ids(planCleanup(inv, agentPolicy({ scope }), undefined, NOW))).toEqual(expected);
+  });
+
+  it('a scoped clean still honours the keep label and never reaches another build with the same scope name', () => {
+    const plan = planCleanup(inv, agentPolicy({ scope: { kind: 'build', build: 'X', scope: 'A' } }), undefined, NOW);
+    expect(keptReason(plan, 'a-keep')).toMatch(/keep/);
+    expect(ids(plan)).not.toContain('y-a');
+  });
+});

@@ -60,6 +60,11 @@ describe('planRun', () => {
     expect(planRun(['-d', '--', 'img', 'true'], ctx).dockerArgs.slice(-4)).toEqual(['whalekeeper.build=jenkins-app-42', '--', 'img', 'true']);
   });
 
+  it('labels the scope when one is given (--scope, WHALEKEEPER_SCOPE), after the build', () => {
+    expect(planRun(['img'], { ...ctx, scope: 'blk-1' }).dockerArgs.slice(-3)).toEqual(['--label', 'whalekeeper.scope=blk-1', 'img']);
+    expect(planRun(['img'], ctx).dockerArgs.join(' ')).not.toContain('whalekeeper.scope');
+  });
+
   it('labels no build when none is known', () => {
     expect(planRun(['img'], { ...ctx, build: undefined }).dockerArgs.join(' ')).not.toContain('whalekeeper.build');
   });

@@ -135,8 +135,14 @@ describe('global settings precedence: flag, WHALEKEEPER_*, CI, default', () => {
     expect(resolveGlobals({}, { WHALEKEEPER_ENGINE_TIMEOUT: '7' }, undefined, '/h').engineTimeoutSeconds).toBe(7);
   });
 
+  it('takes --scope from the flag, then WHALEKEEPER_SCOPE; an empty value is no scope', () => {
+    expect(resolveGlobals({ scope: 'f' }, { WHALEKEEPER_SCOPE: 'w' }, undefined, '/h').scope).toBe('f');
+    expect(resolveGlobals({}, { WHALEKEEPER_SCOPE: 'w' }, undefined, '/h').scope).toBe('w');
+    expect(resolveGlobals({}, { WHALEKEEPER_SCOPE: '' }, undefined, '/h').scope).toBeUndefined();
+  });
+
   it('defaults', () => {
-    expect(resolveGlobals({}, {}, undefined, '/h')).toMatchObject({ verbose: false, json: false, stopTimeoutSeconds: 3, engineTimeoutSeconds: 10, dockerBinary: 'docker', build: undefined });
+    expect(resolveGlobals({}, {}, undefined, '/h')).toMatchObject({ scope: undefined,  verbose: false, json: false, stopTimeoutSeconds: 3, engineTimeoutSeconds: 10, dockerBinary: 'docker', build: undefined });
   });
 
   it.each([

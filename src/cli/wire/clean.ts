@@ -12,7 +12,7 @@ import type { CommandContext } from '../context.js';
 
 /** Runs `whalekeeper clean`. */
 export async function cleanCommand(argv: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
-  const settings = parseCleanArgs(argv as CleanArgs, ctx.settings.build?.id, ctx.env[DISK_LIMIT_ENV]);
+  const settings = parseCleanArgs(argv as CleanArgs, ctx.settings.build?.id, ctx.settings.scope, ctx.env[DISK_LIMIT_ENV]);
   const aborted = new AbortController();
   const unhook = settings.everyMs === undefined ? () => {} : onAbort(() => aborted.abort());
   try {

@@ -28,10 +28,95 @@ class Commands implements Serializable {
         return argv + c.args + [c.context]
     }
 
-    /** withDockerCleanup and cleanDockerBuild: `whalekeeper clean` (this build's objects, by label). */
+    /**
+     * cleanDockerBuild: `whalekeeper clean` (everything of this build, by label); withDockerCleanup and dockerInside:
+     * `whalekeeper --scope SCOPE clean` (only what their block started).
+     */
     @NonCPS
-    static List<String> cleanBuild() {
-        return ['clean']
+    static List<String> cleanBuild(String scope = null) {
+        return scope ? ['--scope', scope, 'clean'] : ['clean']
+    }
+
+    /**
+     * Docker Pipeline's withDockerContainer takes its docker run options as one String, split by Jenkins'
+     * QuotedStringTokenizer (whitespace separates, double quotes group): each value is double-quoted here, so a value
+     * holding a space stays one argument. A value holding a double quote, a backslash or a line break is refused
+     * (tokenizedArgsProblem) rather than escaped.
+     */
+    @NonCPS
+    static String tokenizedArgs(List<String> args) {
+        return args.collect { String arg -> '"' + arg + '"' }.join(' ')
+    }
+
+    /** Why `args` cannot travel through tokenizedArgs, without quoting the value; null when they can. */
+    @NonCPS
+    static String tokenizedArgsProblem(List<String> args) {
+        int index = args.findIndexOf { String arg -> ['"', '\\', '\n', '\r'].any { String bad -> arg.contains(bad) } }
+        return index < 0 ? null : "args: element ${index} holds a double quote, a backslash or a line break, which " +
+            'Docker Pipeline\'s option string cannot carry'
+    }
+
+    /** The command of an argv, after the global options (`--scope S clean` -> `clean`). */
+    @NonCPS
+    static String commandOf(List<String> argv) {
+        return argv[0] == '--scope' ? argv[2] : argv[0]
+    }
+
+    /** The labels the CLI's `run` puts on a container, for containers a plugin starts (dockerInside). */
+    @NonCPS
+    static List<String> ownershipLabels(String build, String scope) {
+        List<String> labels = ['whalekeeper.managed=true']
+        if (build) {
+            labels << 'whalekeeper.build=' + build
+        }
+        return labels + ['whalekeeper.scope=' + scope]
+    }
+
+    /**
+     * The build identity as the CLI resolves it (src/core/build-identity.ts): WHALEKEEPER_BUILD, BUILD_TAG, else
+     * "jenkins-" + JOB_NAME with slashes as dashes + "-" + BUILD_NUMBER; null outside a build.
+     */
+    @NonCPS
+    static String buildId(String explicit, String tag, String job, String number) {
+        if (explicit) {
+            return explicit
+        }
+        if (tag) {
+            return tag
+        }
+        return job && number ? 'jenkins-' + job.replace('/', '-') + '-' + number : null
+    }
+
+    /**
+     * What an exit status of `whalekeeper clean` means when it is about the engine or the CLI itself, in words for the log
+     * (the CLI's own line above says more); null for statuses whose meaning depends on the command.
+     */
+    @NonCPS
+    static String cleanExitReason(int status) {
+        switch (status) {
+            case 3:
+                return 'the Docker engine could not be reached, or was lost midway (is DOCKER_HOST right, is the daemon up?)'
+            case 4:
+                return 'the Docker engine refuses the Engine API version whalekeeper speaks (DOCKER_API_VERSION selects ' +
+                    'another; the line above names the versions the engine accepts)'
+            case 70:
+                return 'an internal error of whalekeeper (a bug: please report it with the output above)'
+            default:
+                return null
+        }
+    }
+
+    /** [status: int, stdout: String] from CLI_STDOUT_SCRIPT's output: the output, "\n", the status, "\n". */
+    @NonCPS
+    @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
+    static Map splitStatus(String output) {
+        String text = output.endsWith('\n') ? output.substring(0, output.length() - 1) : output
+        int cut = text.lastIndexOf('\n')
+        String status = text.substring(cut + 1).trim()
+        if (cut < 0 || !status.isInteger()) {
+            return [status: 70, stdout: output]
+        }
+        return [status: status.toInteger(), stdout: text.substring(0, cut)]
     }
 
     /** The values `clean --agent --images` takes. */
@@ -116,10 +201,13 @@ class Commands implements Serializable {
         return status in [0, 1, 3, 130, 143]
     }
 
-    /** The JSON array the CLI reads with `--argv-env` (JSON escapes newlines, so the value is one line). */
+    /**
+     * The JSON array the CLI reads with `--argv-env` (JSON escapes newlines, so the value is one line). Built from
+     * `toJson(String)`: the sandbox rejects `toJson(Object)`, which a List would call.
+     */
     @NonCPS
     static String json(List<String> argv) {
-        return JsonOutput.toJson(argv)
+        return '[' + argv.collect { Object arg -> JsonOutput.toJson(arg.toString()) }.join(',') + ']'
     }
 
     /** The last non-empty line of a script's output: where the install script prints the binary's path. */

@@ -3,8 +3,10 @@ package io.whalekeeper
 import com.cloudbees.groovy.cps.NonCPS
 
 /**
- * What every step of the library shares: parameter checks, finding (or installing) the CLI, and calling it.
- * The only script ever handed to `sh` for the CLI is CLI_SCRIPT, a constant; values travel through `withEnv`.
+ * What every step of the library shares: parameter checks, finding the CLI (once per node per build), and calling it.
+ * The only scripts ever handed to `sh` are the constants below and the resolver resource; values travel through
+ * `withEnv`. Sandbox-safe: only calls on script-security's generic whitelist (test/groovy/tests/SandboxTest.groovy
+ * lists them), `env` read as properties, never `env[name]`.
  */
 class Steps implements Serializable {
 
@@ -13,11 +15,45 @@ class Steps implements Serializable {
     /** The one script that calls the CLI: the program and its argv come from the environment, never from the text. */
     static final String CLI_SCRIPT = '"$WK_BIN" --argv-env WK_ARGV'
 
-    /** The CLI version this library was released with (a test keeps it equal to package.json's). */
-    static final String VERSION_RESOURCE = 'io/whalekeeper/version.txt'
+    /**
+     * The CLI with its standard output as the step's value: the output, then a line holding the exit status (a newline
+     * is printed before it, so the output is exactly what precedes the last "\n<status>\n").
+     */
+    static final String CLI_STDOUT_SCRIPT = 'wk=0; "$WK_BIN" --argv-env WK_ARGV || wk=$?; printf \'\\n%s\\n\' "$wk"'
 
-    /** Installs that version once per agent and prints the path of its binary (a constant script). */
-    static final String INSTALL_RESOURCE = 'io/whalekeeper/install.sh'
+    /**
+     * Logs in to a registry into the build-private DOCKER_CONFIG: the password goes through a here-document on
+     * standard input (`sh -x` traces no here-document body, and it is never an argument).
+     */
+    static final String LOGIN_SCRIPT = '''mkdir -p "$DOCKER_CONFIG" && chmod 700 "$DOCKER_CONFIG"
+docker login --username "$WK_REGISTRY_USER" --password-stdin ${WK_REGISTRY:+"$WK_REGISTRY"} <<WK_EOF
+$WK_REGISTRY_PASSWORD
+WK_EOF'''
+
+    /** Pushes one image (its name in the environment). */
+    static final String PUSH_SCRIPT = 'docker push "$WK_IMAGE"'
+
+    /** Removes the build-private DOCKER_CONFIG (the stored credentials with it). */
+    static final String LOGOUT_SCRIPT = 'rm -rf "$DOCKER_CONFIG"'
+
+    /** Finds (or unpacks) the CLI and checks Node; prints the binary's path, or NEED_CLI when the bundle is wanted. */
+    static final String RESOLVE_RESOURCE = 'io/whalekeeper/install.sh'
+
+    /** The CLI of this very revision: `npm run build`'s dist/, packed by scripts/pack-library-cli.mjs. */
+    static final String CLI_RESOURCE = 'io/whalekeeper/whalekeeper-cli.tgz'
+
+    /** The SHA-256 of CLI_RESOURCE: names the unpacked CLI in the agent's cache. */
+    static final String CLI_ID_RESOURCE = 'io/whalekeeper/whalekeeper-cli.sha256'
+
+    /** The option WHALEKEEPER_SOURCE=registry: a published version (package.json's) and its integrity hash. */
+    static final String VERSION_RESOURCE = 'io/whalekeeper/version.txt'
+    static final String INTEGRITY_RESOURCE = 'io/whalekeeper/integrity.txt'
+
+    /** What the resolver prints when the cache has no working CLI of this revision. */
+    static final String NEED_CLI = 'NEED_CLI'
+
+    /** The resolved CLI per build and node ("BUILD_TAG NODE_NAME" -> path): resolved once, not per step call. */
+    private static final Map<String, String> RESOLVED = [:]
 
     private final Object script
     private final String step
@@ -50,22 +86,44 @@ class Steps implements Serializable {
         }
     }
 
-    /** A value of the build's environment (env.NAME), or null. */
+    /** A value of the build's environment, or null. `env.getProperty(name)`: the sandbox rejects `env[name]`. */
     String env(String name) {
-        Object value = script.env[name]
+        Object value = script.env.getProperty(name)
         return value ? value.toString() : null
     }
 
+    /** The build identity the CLI labels with (its own rule: WHALEKEEPER_BUILD, BUILD_TAG, JOB_NAME and BUILD_NUMBER). */
+    String buildId() {
+        return Commands.buildId(env('WHALEKEEPER_BUILD'), env('BUILD_TAG'), env('JOB_NAME'), env('BUILD_NUMBER'))
+    }
+
+    /** A new scope: one block of this build, unique among its parallel branches. */
+    String newScope() {
+        return step + '-' + UUID.randomUUID().toString()
+    }
+
     /** Runs `whalekeeper ARGV...` on the current node and returns its exit status. */
-    int cli(List<String> argv) {
+    int cli(List<String> argv, List<String> extraEnv = []) {
         String bin = locate()
         int status = 0
         onNode {
-            script.withEnv(['WK_BIN=' + bin, 'WK_ARGV=' + Commands.json(argv)]) {
+            script.withEnv(['WK_BIN=' + bin, 'WK_ARGV=' + Commands.json(argv)] + extraEnv) {
                 status = script.sh(script: CLI_SCRIPT, returnStatus: true) as int
             }
         }
         return status
+    }
+
+    /** Runs the CLI and returns [status:, stdout:]: its standard output as a value, its standard error in the log. */
+    Map cliStdout(List<String> argv) {
+        String bin = locate()
+        String output = ''
+        onNode {
+            script.withEnv(['WK_BIN=' + bin, 'WK_ARGV=' + Commands.json(argv)]) {
+                output = script.sh(script: CLI_STDOUT_SCRIPT, returnStdout: true).toString()
+            }
+        }
+        return Commands.splitStatus(output)
     }
 
     /** Runs the CLI and, unless `returnStatus`, fails the step on a non-zero exit, saying what `what` is. */
@@ -77,13 +135,20 @@ class Steps implements Serializable {
         return status
     }
 
-    /** Runs the CLI for a clean-up: a non-zero exit is reported and the build goes on, unless `failOnError`. */
-    int cliTolerant(List<String> argv, boolean failOnError) {
-        int status = cli(argv)
+    /**
+     * Runs the CLI for a clean-up: a non-zero exit is reported with its reason (an engine out of reach or refusing
+     * whalekeeper's API version is said in words) and the build goes on, unless `failOnError`.
+     */
+    int cliTolerant(List<String> argv, boolean failOnError, List<String> extraEnv = []) {
+        int status = cli(argv, extraEnv)
+        String command = Commands.commandOf(argv)
+        String reason = Commands.cleanExitReason(status)
+        String why = reason ? ': ' + reason : ''
         if (status != 0 && failOnError) {
-            fail("`whalekeeper ${argv[0]}` exited with ${status} (see its output above)")
+            fail("`whalekeeper ${command}` exited with ${status}${why} (see its output above)")
         } else if (status != 0) {
-            script.echo("${step}: `whalekeeper ${argv[0]}` exited with ${status}; the build goes on (failOnError: true fails it)")
+            script.echo("${step}: `whalekeeper ${command}` exited with ${status}${why}; the build goes on " +
+                '(failOnError: true fails it)')
         }
         return status
     }
@@ -96,6 +161,87 @@ class Steps implements Serializable {
         String problem = Params.headerProblem(headers)
         if (problem) {
             fail(problem)
+        }
+    }
+
+    /**
+     * Runs `body` logged in to a registry when `credentialsId` is set (else just runs it): username and password
+     * from `withCredentials`, `docker login --password-stdin` into a DOCKER_CONFIG of this call alone (under the
+     * workspace's temporary directory), removed afterwards whatever happened. The password is never an argument,
+     * never in a withEnv list and never traced.
+     */
+    Object withRegistry(String credentialsId, String registry, Closure body) {
+        if (!credentialsId) {
+            return body()
+        }
+        String config = ''
+        onNode {
+            config = script.pwd(tmp: true).toString() + '/whalekeeper-docker-config-' + UUID.randomUUID().toString()
+        }
+        Object result = null
+        script.withCredentials([script.usernamePassword(credentialsId: credentialsId,
+            usernameVariable: 'WK_REGISTRY_USER', passwordVariable: 'WK_REGISTRY_PASSWORD')]) {
+            script.withEnv(['DOCKER_CONFIG=' + config, 'WK_REGISTRY=' + (registry ?: '')]) {
+                try {
+                    int status = script.sh(script: LOGIN_SCRIPT, returnStatus: true) as int
+                    if (status != 0) {
+                        fail("docker login to ${registry ?: 'Docker Hub'} with credentialsId ${credentialsId} " +
+                            "exited with ${status} (see its output above)")
+                    }
+                    result = body()
+                } finally {
+                    script.sh(script: LOGOUT_SCRIPT)
+                }
+            }
+        }
+        return result
+    }
+
+    /**
+     * Fails unless `credentialsId` is a Jenkins credentials ID (letters, digits, '_', '.', '-': what the Credentials
+     * plugin accepts) and `registry` a registry host[:port][/path], and registry comes with credentialsId.
+     */
+    void requireRegistry(Map c) {
+        if (c.credentialsId && !(c.credentialsId ==~ /[A-Za-z0-9_.-]+/)) {
+            fail('credentialsId must be the ID of a Jenkins credential (letters, digits, _ . -)')
+        }
+        if (c.registry && !(c.registry ==~ /[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?(\/[A-Za-z0-9._\/-]*)?/)) {
+            fail('registry must be a registry host, host:port or host/path, e.g. registry.example.com:5000')
+        }
+        if (c.registry && !c.credentialsId) {
+            fail('registry needs credentialsId (it is where those credentials log in)')
+        }
+    }
+
+    /** Pushes `image` (name:tag) with the docker client; fails the step when the push fails. */
+    void push(String image) {
+        int status = 0
+        onNode {
+            script.withEnv(['WK_IMAGE=' + image]) {
+                status = script.sh(script: PUSH_SCRIPT, returnStatus: true) as int
+            }
+        }
+        if (status != 0) {
+            fail("`docker push` exited with ${status} (see its output above)")
+        }
+    }
+
+    /**
+     * Runs `body` inside a container of `image` through Docker Pipeline's withDockerContainer (the plugin runs the
+     * container with the workspace mounted and wraps each `sh` of the body in `docker exec`); fails naming the plugin
+     * when it is not installed.
+     */
+    Object insideContainer(String image, String args, Closure body) {
+        try {
+            return script.withDockerContainer(image: image, args: args) {
+                body()
+            }
+        } catch (NoSuchMethodError e) {
+            if ((e.message ?: '').contains("No such DSL method 'withDockerContainer'")) {
+                fail('needs the Docker Pipeline plugin (docker-workflow), whose withDockerContainer step runs the ' +
+                    'body inside the container; install it, or use dockerRun for a single command')
+            }
+            throw e
         }
     }
 
@@ -113,27 +259,80 @@ class Steps implements Serializable {
     }
 
     /**
-     * The CLI to run: WHALEKEEPER_BIN when set, else the pinned version installed once per agent by the constant
-     * install script (values through withEnv, output = the path). Without node or npm that script fails saying so.
+     * The CLI to run, resolved once per node per build: a Unix agent (isUnix), Node >= 20.19 on PATH, then
+     * WHALEKEEPER_BIN when set, else the CLI of this library's own revision, unpacked once per agent from the
+     * library's resources into the agent's cache (and used from there only when it runs).
      */
+    @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
     String locate() {
-        String configured = env('WHALEKEEPER_BIN')
-        if (configured) {
-            return configured
+        String key = (env('BUILD_TAG') ?: buildId() ?: '') + ' ' + (env('NODE_NAME') ?: 'built-in')
+        String known = RESOLVED.get(key)
+        if (known) {
+            return known
         }
-        String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
-        String installer = script.libraryResource(INSTALL_RESOURCE)
-        String output = ''
+        String bin = ''
         onNode {
-            script.withEnv(['WK_VERSION=' + version]) {
-                output = script.sh(script: installer, returnStdout: true).toString()
+            if (!script.isUnix()) {
+                fail('runs on Unix agents only (it calls the whalekeeper CLI through sh); this agent is Windows. ' +
+                    'Run the stage on a Linux agent, e.g. agent { label \'docker\' }')
             }
+            String resolver = script.libraryResource(RESOLVE_RESOURCE)
+            String id = script.libraryResource(CLI_ID_RESOURCE).toString().trim()
+            List<String> vars = ['WK_CLI_ID=' + id]
+            if (env('WHALEKEEPER_SOURCE') == 'registry' && !env('WHALEKEEPER_BIN')) {
+                vars += registryPin()
+            }
+            String first = resolve(resolver, vars)
+            if (first == NEED_CLI) {
+                // Only on an agent without this revision's CLI: the bundle crosses to the agent once.
+                String tarball = '.whalekeeper-cli-' + id.substring(0, 16) + '.tgz'
+                script.writeFile(file: tarball, encoding: 'Base64',
+                    text: script.libraryResource(resource: CLI_RESOURCE, encoding: 'Base64'))
+                first = resolve(resolver, ['WK_CLI_ID=' + id, 'WK_CLI_TARBALL=' + tarball])
+            }
+            // WHALEKEEPER_BIN is used as it is (the resolver checked that it runs): a path is never re-read from output.
+            bin = env('WHALEKEEPER_BIN') ?: first
         }
-        String bin = Commands.lastLine(output)
-        if (!bin) {
-            fail('the whalekeeper install script printed no path; set WHALEKEEPER_BIN to an installed whalekeeper')
+        if (!bin || bin == NEED_CLI) {
+            fail('the whalekeeper resolver printed no path; set WHALEKEEPER_BIN to an installed whalekeeper')
         }
+        RESOLVED.put(key, bin)
         return bin
+    }
+
+    /**
+     * WHALEKEEPER_SOURCE=registry: the published version to install with npm, pinned by the integrity hash this
+     * revision keeps in its resources; fails when it keeps none (nothing published for it).
+     */
+    List<String> registryPin() {
+        String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
+        String integrity = script.libraryResource(INTEGRITY_RESOURCE).toString().trim()
+        if (!integrity) {
+            fail("WHALEKEEPER_SOURCE=registry: this revision of the library pins no published whalekeeper@${version} " +
+                '(resources/io/whalekeeper/integrity.txt is empty); unset WHALEKEEPER_SOURCE to use the CLI the ' +
+                'library brings, or set WHALEKEEPER_BIN')
+        }
+        return ['WK_NPM_VERSION=' + version, 'WK_NPM_INTEGRITY=' + integrity]
+    }
+
+    /**
+     * Runs the resolver with `vars`; its last line (the path, or NEED_CLI), or the step fails naming the cause. Not
+     * private, as registryPin: locate calls them from a closure, and CPS closures cannot call private methods.
+     */
+    String resolve(String resolver, List<String> vars) {
+        String output = ''
+        try {
+            script.withEnv(vars) {
+                output = script.sh(script: resolver, returnStdout: true).toString()
+            }
+        } catch (Exception e) {
+            if (isMissingNode(e)) {
+                throw e
+            }
+            fail('could not find the whalekeeper CLI on this agent (the reason is in the lines above: Node.js 20.19 or ' +
+                'later must be on PATH, or set WHALEKEEPER_BIN to an installed whalekeeper) [' + e.message + ']')
+        }
+        return Commands.lastLine(output)
     }
 
     /** True for what Jenkins throws when a step that needs a workspace runs outside `node`. */

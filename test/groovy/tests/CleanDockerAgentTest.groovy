@@ -24,9 +24,31 @@ class CleanDockerAgentTest extends StepTestCase {
         h.shResult = { Map call -> 3 }
         // when / then: reported, status returned
         assert h.step('cleanDockerAgent', [:]) == 3
-        assert h.callsOf('echo')*.args == ['cleanDockerAgent: `whalekeeper clean` exited with 3; the build goes on (failOnError: true fails it)']
+        assert h.callsOf('echo')*.args == ['cleanDockerAgent: `whalekeeper clean` exited with 3: the Docker engine could ' +
+            'not be reached, or was lost midway (is DOCKER_HOST right, is the daemon up?); the build goes on (failOnError: true fails it)']
         assert errorOf { h.step('cleanDockerAgent', [failOnError: true]) } ==
-            'cleanDockerAgent: `whalekeeper clean` exited with 3 (see its output above)'
+            'cleanDockerAgent: `whalekeeper clean` exited with 3: the Docker engine could not be reached, or was lost ' +
+            'midway (is DOCKER_HOST right, is the daemon up?) (see its output above)'
+    }
+
+    @Test
+    void 'a clean that failed because the engine refuses the API version says so in the log, not only the status'() {
+        // given the CLI's exit 4 (the engine refuses whalekeeper's Engine API version), then 70 and 1
+        h.shResult = { Map call -> 4 }
+        h.step('cleanDockerAgent', [:])
+        h.shResult = { Map call -> 70 }
+        h.step('cleanDockerAgent', [:])
+        h.shResult = { Map call -> 1 }
+        h.step('cleanDockerAgent', [:])
+        // then each echo names the reason; a status whose meaning is the command's (1) is left to the CLI's output
+        assert h.callsOf('echo')*.args == [
+            'cleanDockerAgent: `whalekeeper clean` exited with 4: the Docker engine refuses the Engine API version ' +
+                'whalekeeper speaks (DOCKER_API_VERSION selects another; the line above names the versions the engine ' +
+                'accepts); the build goes on (failOnError: true fails it)',
+            'cleanDockerAgent: `whalekeeper clean` exited with 70: an internal error of whalekeeper (a bug: please ' +
+                'report it with the output above); the build goes on (failOnError: true fails it)',
+            'cleanDockerAgent: `whalekeeper clean` exited with 1; the build goes on (failOnError: true fails it)',
+        ]
     }
 
     @Test

@@ -21,7 +21,8 @@ class DockerDiskCheckTest extends StepTestCase {
     void 'fails above the fail threshold unless returnStatus'() {
         h.shResult = { Map call -> 1 }
         assert errorOf { h.step('dockerDiskCheck') } == 'dockerDiskCheck: `whalekeeper disk` exited with 1: 1 = above the ' +
-            'fail threshold, 3 = the engine could not be reached, 5 = the disk could not be measured (see its output above)'
+            'fail threshold, 3 = the engine could not be reached, 4 = the engine refuses whalekeeper\'s API version, 5 = ' +
+            'the data root could not be measured (see its output above)'
         assert h.step('dockerDiskCheck', [returnStatus: true]) == 1
     }
 

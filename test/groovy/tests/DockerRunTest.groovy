@@ -48,7 +48,8 @@ class DockerRunTest extends StepTestCase {
     @Test
     void 'rejects unknown keys, wrong types, a missing image and an image that reads as an option'() {
         assert errorOf { h.step('dockerRun', [image: 'a', cmd: ['x']]) } ==
-            'dockerRun: unknown key cmd; the keys are image, args, command, returnStatus (see dockerRun.txt)'
+            'dockerRun: unknown key cmd; the keys are image, args, command, returnStatus, returnStdout, credentialsId, ' +
+            'registry (see dockerRun.txt)'
         assert errorOf { h.step('dockerRun', [image: 'a', command: 'make test']) } ==
             'dockerRun: command must be a List of Strings, not a String'
         assert errorOf { h.step('dockerRun', [image: 'a', args: ['--cpus', 2]]) } ==
@@ -72,19 +73,26 @@ class DockerRunTest extends StepTestCase {
     }
 
     @Test
-    void 'without WHALEKEEPER_BIN, installs the pinned version with the constant install script first'() {
-        // given no WHALEKEEPER_BIN
-        h.env.remove('WHALEKEEPER_BIN')
-        h.shResult = { Map call -> call.returnStdout ? 'npm noise\n/cache/0.1.0/node_modules/.bin/whalekeeper\n' : 0 }
-        // when
-        h.step('dockerRun', [image: 'base:42'])
-        // then the install script runs as is, with the version through withEnv; its last line is the CLI
-        String version = new File(PipelineHarness.ROOT, 'resources/io/whalekeeper/version.txt').text.trim()
-        List<Map> sh = h.shCalls()
-        assert sh[0].script == new File(PipelineHarness.ROOT, 'resources/io/whalekeeper/install.sh').text
-        assert sh[0].returnStdout == true
-        assert sh[0].env == [WK_VERSION: version]
-        assert h.callsOf('withEnv')[1].args[0] == 'WK_BIN=/cache/0.1.0/node_modules/.bin/whalekeeper'
-        assert sh[1].script == CLI
+    void 'returnStdout returns the container output exactly, through the constant stdout script'() {
+        // given a CLI whose output has no final newline, then one with blank lines, then nothing
+        List<String> outputs = ['hello', 'a\n\nb\n', '']
+        outputs.each { String out ->
+            h.shResult = { Map call -> out + '\n0\n' }
+            // when / then
+            assert h.step('dockerRun', [image: 'base:42', command: ['echo'], returnStdout: true]) == out
+        }
+        assert h.shCalls()*.script.unique() == ['wk=0; "$WK_BIN" --argv-env WK_ARGV || wk=$?; printf \'\\n%s\\n\' "$wk"']
+        assert h.shCalls().every { it.returnStdout == true && !it.returnStatus }
+        assert h.cliArgvs()[0] == ['run', 'base:42', 'echo']
+    }
+
+    @Test
+    void 'returnStdout fails the step on a non-zero exit, and excludes returnStatus'() {
+        h.shResult = { Map call -> 'partial\n3\n' }
+        assert errorOf { h.step('dockerRun', [image: 'base:42', returnStdout: true]) } ==
+            'dockerRun: `whalekeeper run` exited with 3: the container\'s exit status, or 125-127 when docker could not ' +
+            'run it (see its output above)'
+        assert errorOf { h.step('dockerRun', [image: 'base:42', returnStdout: true, returnStatus: true]) } ==
+            'dockerRun: returnStatus and returnStdout exclude each other (returnStdout fails the step on a non-zero exit)'
     }
 }

@@ -6,7 +6,7 @@ import org.junit.Test
 class HelpTest {
 
     static final List<String> STEPS = ['dockerRun', 'dockerBuild', 'withDockerCleanup', 'cleanDockerAgent',
-                                       'cleanDockerBuild', 'dockerDiskCheck', 'verifyDeployment']
+                                       'cleanDockerBuild', 'dockerDiskCheck', 'verifyDeployment', 'dockerInside']
 
     /** The keys a step declares, as its own unknown-key error lists them. */
     static List<String> keysOf(String step) {
@@ -46,7 +46,8 @@ class HelpTest {
         }
         List<String> builtIns = ['docker', 'sh', 'node', 'error', 'echo', 'junit', 'withEnv', 'build', 'stage', 'retry',
                                  'timeout', 'parallel', 'input', 'dir', 'deleteDir', 'archiveArtifacts', 'env', 'params',
-                                 'currentBuild', 'scm', 'pipeline', 'libraryResource', 'container', 'podTemplate']
+                                 'currentBuild', 'scm', 'pipeline', 'libraryResource', 'container', 'podTemplate',
+                                 'withDockerContainer', 'withDockerRegistry', 'withCredentials', 'isUnix', 'writeFile', 'pwd']
         assert STEPS.intersect(builtIns).empty
     }
 }

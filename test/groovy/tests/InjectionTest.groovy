@@ -28,18 +28,23 @@ class InjectionTest {
         dockerDiskCheck  : [base: [clean: true], text: ['warn', 'fail', 'prometheus', 'cleanTarget', 'measureImage']],
         verifyDeployment : [base: [url: 'http://a'], text: ['url', 'expect', 'timeout', 'interval', 'requestTimeout',
                                                             'field', 'ca', 'junit']],
+        dockerInside     : [base: [image: 'node:22'], text: []],
     ]
 
     /** Keys that take no text, or one of a few words (images): a hostile String is refused by validation, before any sh. */
     static final Map<String, List<String>> TYPED = [
-        dockerRun        : ['returnStatus'],
-        dockerBuild      : [],
+        dockerRun        : ['returnStatus', 'returnStdout', 'credentialsId', 'registry'],
+        dockerBuild      : ['credentialsId', 'registry', 'push'],
         withDockerCleanup: ['agent', 'failOnError'],
         cleanDockerAgent : ['images', 'volumes', 'buildCache', 'dryRun', 'failOnError'],
         cleanDockerBuild : ['failOnError'],
         dockerDiskCheck  : ['clean', 'returnStatus', 'failNotMeasured'],
         verifyDeployment : ['stable', 'replicas', 'allAddresses', 'allowNewer', 'insecure', 'returnStatus', 'headers'],
+        dockerInside     : ['failOnError'],
     ]
+
+    /** Keys no sh carries: they go to Docker Pipeline's withDockerContainer (DockerInsideTest covers them). */
+    static final Map<String, List<String>> PLUGIN = [dockerInside: ['image', 'args']]
 
     static final File BIN_DIR = new File(WORK, "bin \$(touch ${MARK}) `id` ';\"\n")
     static final File STAND_IN = new File(BIN_DIR, 'whalekeeper')
@@ -67,7 +72,7 @@ class InjectionTest {
     /** Calls a step, with a body for the block step. */
     static Object invoke(PipelineHarness h, String step, Map config) {
         Closure body = { 'body' }
-        return step == 'withDockerCleanup' ? h.step(step, config, body) : h.step(step, config)
+        return step in ['withDockerCleanup', 'dockerInside'] ? h.step(step, config, body) : h.step(step, config)
     }
 
     /** Replays every recorded sh; asserts nothing ran and each argv arrived as the step built it. */
@@ -159,7 +164,7 @@ class InjectionTest {
     void 'the tables above cover every key of every step'() {
         STEPS.each { String step, Map spec ->
             List<String> declared = HelpTest.keysOf(step)
-            assert (((List) spec.text) + TYPED[step]).sort() == declared.sort()
+            assert (((List) spec.text) + TYPED[step] + (PLUGIN[step] ?: [])).sort() == declared.sort()
         }
     }
 }

@@ -11,7 +11,7 @@ class JenkinsfileTest extends StepTestCase {
         h.runJenkinsfile('Jenkinsfile.example')
         // then each stage made its CLI calls, in order, all through the constant script
         Map<String, List<List<String>>> byStage = [:]
-        h.calls.findAll { it.step == 'sh' }.each { Map call ->
+        h.calls.findAll { it.step == 'sh' && it.args.script != PipelineHarness.RESOLVER }.each { Map call ->
             byStage.get(call.stage, []) << (List<String>) new groovy.json.JsonSlurper().parseText(call.args.env.WK_ARGV)
         }
         assert byStage == [
@@ -52,8 +52,15 @@ class JenkinsfileTest extends StepTestCase {
         // then
         assert h.callsOf('cron')*.args == ['H 3 * * *']
         assert h.callsOf('nodesByLabel')*.args == [[label: 'docker', offline: false]]
-        assert h.calls.findAll { it.step in ['node', 'sh'] }.collect {
-            it.step == 'node' ? it.args : new groovy.json.JsonSlurper().parseText(it.args.env.WK_ARGV)[0..1]
-        } == ['agent-1', ['clean', '--agent'], ['disk', '--warn'], 'agent-2', ['clean', '--agent'], ['disk', '--warn']]
+        // each branch (interleaved with the other, as CPS runs them) cleans then checks its own agent, on that agent
+        ['agent-1', 'agent-2'].each { String agent ->
+            List<Map> branch = h.calls.findAll { it.branch == agent }
+            assert branch.findAll { it.step == 'node' || (it.step == 'sh' && it.args.script == io.whalekeeper.Steps.CLI_SCRIPT) }.collect {
+                it.step == 'node' ? it.args : new groovy.json.JsonSlurper().parseText(it.args.env.WK_ARGV)[0..1]
+            } == [agent, ['clean', '--agent'], ['disk', '--warn']]
+            // and found the CLI once on that agent, for both steps
+            assert branch.count { it.step == 'sh' && it.args.script == PipelineHarness.RESOLVER } == 1
+            assert branch.findAll { it.step == 'sh' }.every { it.args.env.NODE_NAME == agent }
+        }
     }
 }

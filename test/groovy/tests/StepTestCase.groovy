@@ -18,7 +18,7 @@ abstract class StepTestCase {
 
     /** The `index`-th CLI call got exactly this withEnv list and this sh call. */
     void assertCliCall(int index, List<String> argv) {
-        List<Map> withEnvs = h.callsOf('withEnv')
+        List<Map> withEnvs = h.cliWithEnvs()
         assert withEnvs[index].args == ['WK_BIN=' + BIN, 'WK_ARGV=' + JsonOutput.toJson(argv)]
         Map sh = h.shCalls()[index]
         assert sh.script == CLI

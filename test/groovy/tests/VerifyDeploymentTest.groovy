@@ -10,7 +10,7 @@ class VerifyDeploymentTest extends StepTestCase {
         assert h.step('verifyDeployment', [url: 'https://staging.example.com']) == 0
         // then
         assertCliCall(0, ['verify', 'https://staging.example.com', '--timeout', '10m', '--junit', 'whalekeeper-verify.xml'])
-        assert h.calls*.step == ['withEnv', 'sh', 'junit']
+        assert h.stepNames() == ['withEnv', 'sh', 'junit']
         assert h.callsOf('junit')[0].args == [testResults: 'whalekeeper-verify.xml', allowEmptyResults: true]
     }
 
@@ -51,7 +51,7 @@ class VerifyDeploymentTest extends StepTestCase {
             // when / then: the stage fails, and the junit step never saw the (stale) file
             assert errorOf { h.step('verifyDeployment', [url: 'http://a', junit: 'verify-staging.xml']) }
                 .startsWith("verifyDeployment: not verified: `whalekeeper verify` exited with ${code} ")
-            assert h.calls*.step == ['withEnv', 'sh', 'echo', 'error']
+            assert h.stepNames() == ['withEnv', 'sh', 'echo', 'error']
             assert h.callsOf('echo')[0].args == "verifyDeployment: no JUnit report recorded: `whalekeeper verify` exited " +
                 "with ${code} before writing verify-staging.xml (a file there would be from an earlier build)"
         }
@@ -68,7 +68,7 @@ class VerifyDeploymentTest extends StepTestCase {
             h = new PipelineHarness()
             h.shResult = { Map call -> code }
             assert h.step('verifyDeployment', [url: 'http://a', returnStatus: true]) == code
-            assert h.calls*.step == ['withEnv', 'sh', 'junit']
+            assert h.stepNames() == ['withEnv', 'sh', 'junit']
         }
     }
 
@@ -80,7 +80,7 @@ class VerifyDeploymentTest extends StepTestCase {
         assert errorOf { h.step('verifyDeployment', [url: 'http://a']) } == 'verifyDeployment: not verified: ' +
             '`whalekeeper verify` exited with 1 (1 = a replica answered another build, 3 = a replica never answered ' +
             'readably, 2 = usage: see its output)'
-        assert h.calls*.step == ['withEnv', 'sh', 'junit', 'error']
+        assert h.stepNames() == ['withEnv', 'sh', 'junit', 'error']
         assert h.step('verifyDeployment', [url: 'http://a', returnStatus: true]) == 1
     }
 

@@ -5,22 +5,44 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException
 
 class WithDockerCleanupTest extends StepTestCase {
 
-    /** The order of events: CLI argvs as 'clean…' and the body as 'body'. */
+    /** The order of events: CLI argvs (the scope shown as S) and the body as 'body'. */
     private List<String> timeline() {
-        return h.calls.findAll { it.step == 'echo' || (it.step == 'sh') }.collect {
-            it.step == 'echo' ? it.args : new groovy.json.JsonSlurper().parseText(it.args.env.WK_ARGV).join(' ')
+        return h.calls.findAll { it.step == 'echo' || (it.step == 'sh' && it.args.script == io.whalekeeper.Steps.CLI_SCRIPT) }.collect {
+            it.step == 'echo' ? it.args : new groovy.json.JsonSlurper().parseText(it.args.env.WK_ARGV)
+                .collect { String arg -> arg.startsWith('withDockerCleanup-') ? 'S' : arg }.join(' ')
         }
     }
 
+    /** The scope of the block (from its clean's argv). */
+    private String scopeOf(int cli) {
+        List<String> argv = h.cliArgvs()[cli]
+        assert argv[0] == '--scope'
+        return argv[1]
+    }
+
     @Test
-    void 'sweeps before, runs the body, cleans after, and returns what the body returned'() {
-        // given / when
-        Object result = h.step('withDockerCleanup', [:], { h.binding.getVariable('echo').call('body'); 'built' })
-        // then
+    void 'runs the body in a scope of its own, cleans that scope after, and returns what the body returned'() {
+        // given a body that runs a container
+        Object result = h.step('withDockerCleanup', [:], {
+            h.binding.getVariable('echo').call('body')
+            h.step('dockerRun', [image: 'base:42'])
+            'built'
+        })
+        // then no sweep before (it would reach other blocks of the build), the scope after
         assert result == 'built'
-        assert timeline() == ['clean', 'body', 'clean']
-        assertCliCall(0, ['clean'])
-        assertCliCall(1, ['clean'])
+        assert timeline() == ['body', 'run base:42', '--scope S clean']
+        String scope = scopeOf(1)
+        assert scope ==~ /withDockerCleanup-[0-9a-f-]{36}/
+        // and the container the body started carries the scope (WHALEKEEPER_SCOPE, read by `whalekeeper run`)
+        assert h.shCalls()[0].env.WHALEKEEPER_SCOPE == scope
+        assert !h.shCalls()[1].env.containsKey('WHALEKEEPER_SCOPE')
+    }
+
+    @Test
+    void 'each block has its own scope, nested blocks included'() {
+        h.step('withDockerCleanup', [:], { h.step('withDockerCleanup', [:], { 'inner' }) })
+        assert timeline() == ['--scope S clean', '--scope S clean']
+        assert scopeOf(0) != scopeOf(1)
     }
 
     @Test
@@ -36,7 +58,7 @@ class WithDockerCleanupTest extends StepTestCase {
         }
         // then
         assert thrown.message == 'tests failed'
-        assert timeline() == ['clean', 'body', 'clean']
+        assert timeline() == ['body', '--scope S clean']
     }
 
     @Test
@@ -52,14 +74,14 @@ class WithDockerCleanupTest extends StepTestCase {
         }
         // then
         assert thrown != null
-        assert timeline() == ['clean', 'clean']
+        assert timeline() == ['--scope S clean']
     }
 
     @Test
     void 'agent: true also cleans the agent afterwards, with target and grace'() {
         h.step('withDockerCleanup', [agent: true, target: '20GB', grace: '30m'], { 'x' })
-        assertCliCall(2, ['clean', '--agent', '--target', '20GB', '--grace', '30m'])
-        assert h.shCalls().size() == 3
+        assertCliCall(1, ['clean', '--agent', '--target', '20GB', '--grace', '30m'])
+        assert h.shCalls().size() == 2
     }
 
     @Test
@@ -69,19 +91,40 @@ class WithDockerCleanupTest extends StepTestCase {
         // when / then: reported only
         assert h.step('withDockerCleanup', { 'ok' }) == 'ok'
         assert h.callsOf('echo')*.args ==
-            ['withDockerCleanup: `whalekeeper clean` exited with 1; the build goes on (failOnError: true fails it)'] * 2
-        // and with failOnError the sweep before fails the step
+            ['withDockerCleanup: `whalekeeper clean` exited with 1; the build goes on (failOnError: true fails it)']
+        // and with failOnError the clean after a good body fails the step
         assert errorOf { h.step('withDockerCleanup', [failOnError: true], { 'ok' }) } ==
             'withDockerCleanup: `whalekeeper clean` exited with 1 (see its output above)'
         // but a body error stays the error
-        int before = h.shCalls().size()
-        h.shResult = { Map call -> h.shCalls().size() == before + 1 ? 0 : 1 }
         try {
             h.step('withDockerCleanup', [failOnError: true], { throw new IllegalStateException('body') })
             assert false
         } catch (IllegalStateException e) {
             assert e.message == 'body'
         }
+    }
+
+    @Test
+    void 'parallel branches each clean only their own scope'() {
+        // given two branches (interleaved on threads, as CPS does), each with its own block and a detached container
+        h.step('withDockerCleanup', [:], {
+            h.binding.getVariable('parallel').call([
+                a: { h.step('withDockerCleanup', [:], { h.step('dockerRun', [image: 'svc', args: ['-d']]) }) },
+                b: { h.step('withDockerCleanup', [:], { h.step('dockerRun', [image: 'svc', args: ['-d']]) }) },
+            ])
+        })
+        // then each branch's run carries its branch's scope, and each branch's clean names that scope only
+        Map<String, List<Map>> byBranch = h.calls.findAll { it.step == 'sh' && it.args.script == io.whalekeeper.Steps.CLI_SCRIPT }.groupBy { it.branch }
+        assert byBranch.keySet() == ['a', 'b', null] as Set
+        Set<String> scopes = ['a', 'b'].collect { String branch ->
+            List<Map> shs = byBranch[branch]*.args
+            String scope = shs[0].env.WHALEKEEPER_SCOPE
+            assert new groovy.json.JsonSlurper().parseText(shs[1].env.WK_ARGV) == ['--scope', scope, 'clean']
+            scope
+        } as Set
+        assert scopes.size() == 2
+        // and the outer block's clean names the outer scope, neither branch's
+        assert !(scopeOf(h.cliArgvs().size() - 1) in scopes)
     }
 
     @Test
