@@ -4,9 +4,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import got, { type Agents } from 'got';
 import type { Env } from '../core/engine-target.js';
-import type { HttpAnswer } from '../core/verify-attempt.js';
-import type { VerifyHeader } from '../core/verify-settings.js';
-import { proxyFor } from '../core/verify-proxy.js';
+import type { HttpAnswer } from '../core/verify/attempt.js';
+import type { VerifyHeader } from '../core/verify/settings.js';
+import { proxyFor } from '../core/verify/proxy.js';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
 /** An address to connect to instead of resolving the URL's host (--all-addresses); Host and TLS name stay the URL's. */

@@ -1,6 +1,6 @@
 // `verify`'s events → lines: one per replica state change on stderr, the final table (or JSON document) on stdout.
-import type { LiveRow, VerifyEvent } from '../core/verify-events.js';
-import type { VerifyReport } from '../core/verify-report.js';
+import type { LiveRow, VerifyEvent } from '../core/verify/events.js';
+import type { VerifyReport } from '../core/verify/report.js';
 import { escapeControl } from '../core/mask.js';
 import type { Style } from './style.js';
 import { table } from './table.js';

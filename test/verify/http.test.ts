@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { VerifyReport } from '../../src/core/verify-report.js';
+import type { VerifyReport } from '../../src/core/verify/report.js';
 import { BIN, cleanEnv, whalekeeper } from '../helpers/cli.js';
 import { answerBuild, freePort, startReplica, type ReplicaHandler } from '../helpers/http-replica.js';
 

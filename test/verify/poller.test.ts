@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { verify, type VerifyDeps } from '../../src/commands/verify.js';
 import type { Output, WhalekeeperEvent } from '../../src/core/events.js';
-import type { HttpAnswer } from '../../src/core/verify-attempt.js';
-import type { VerifyReport } from '../../src/core/verify-report.js';
-import { parseVerifySettings, type VerifyRawOptions } from '../../src/core/verify-settings.js';
+import type { HttpAnswer } from '../../src/core/verify/attempt.js';
+import type { VerifyReport } from '../../src/core/verify/report.js';
+import { parseVerifySettings, type VerifyRawOptions } from '../../src/core/verify/settings.js';
 import type { Clock } from '../../src/edge/clock.js';
 import type { PinnedAddress } from '../../src/edge/http.js';
 

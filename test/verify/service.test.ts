@@ -1,7 +1,7 @@
 // `whalekeeper verify` against containers of the seed-shaped service on the private engine (--network host).
 import { execa } from 'execa';
 import { beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
-import type { VerifyReport } from '../../src/core/verify-report.js';
+import type { VerifyReport } from '../../src/core/verify/report.js';
 import { BIN, cleanEnv, docker, whalekeeper } from '../helpers/cli.js';
 import { freePort } from '../helpers/http-replica.js';
 

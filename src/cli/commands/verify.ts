@@ -1,6 +1,6 @@
 // The `verify` command's definition for yargs: options, help that teaches, exit codes; the handler loads lazily.
 import type { Argv } from 'yargs';
-import type { VerifyRawOptions } from '../../core/verify-settings.js';
+import type { VerifyRawOptions } from '../../core/verify/settings.js';
 import type { CommandDefinition } from '../definition.js';
 
 /** The exit codes of `verify`, as --help and the docs show them. */

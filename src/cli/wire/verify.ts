@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
-import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify-settings.js';
+import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify/settings.js';
 import { createClock } from '../../edge/clock.js';
 import { createHttp } from '../../edge/http.js';
 import { createResolver } from '../../edge/resolver.js';

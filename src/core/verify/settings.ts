@@ -1,7 +1,7 @@
 // `verify`'s raw options + environment → validated VerifySettings, before any request is made.
-import type { Env } from './engine-target.js';
-import { UsageError } from './errors.js';
-import { parseDuration as parseDurationIn } from './units.js';
+import type { Env } from '../engine-target.js';
+import { UsageError } from '../errors.js';
+import { parseDuration as parseDurationIn } from '../units.js';
 
 /** One replica target as given: the URL to GET (with /diagnostics filled in) and how to show it. */
 export interface VerifyUrl {

@@ -1,7 +1,7 @@
 // Events of `whalekeeper verify`. Rendered by src/render/verify.ts.
-import type { AttemptOutcome } from './verify-attempt.js';
-import type { VerifyReport } from './verify-report.js';
-import type { ReplicaStatus } from './verify-state.js';
+import type { AttemptOutcome } from './attempt.js';
+import type { VerifyReport } from './report.js';
+import type { ReplicaStatus } from './state.js';
 
 /** One replica's line in the live table. */
 export interface LiveRow {

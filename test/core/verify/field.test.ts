@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyAttempt, type HttpAnswer } from '../../src/core/verify-attempt.js';
-import { compareBuild, isJsonContentType, readBuild } from '../../src/core/verify-field.js';
+import { classifyAttempt, type HttpAnswer } from '../../../src/core/verify/attempt.js';
+import { compareBuild, isJsonContentType, readBuild } from '../../../src/core/verify/field.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

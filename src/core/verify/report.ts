@@ -1,6 +1,6 @@
 // The versioned result of `verify`: what --json prints and what --junit is written from. Field names are an interface.
-import type { AttemptOutcome } from './verify-attempt.js';
-import type { ReplicaState, ReplicaStatus, TimelineEntry, Verdict } from './verify-state.js';
+import type { AttemptOutcome } from './attempt.js';
+import type { ReplicaState, ReplicaStatus, TimelineEntry, Verdict } from './state.js';
 
 /** One replica in the report. */
 export interface ReplicaReport {

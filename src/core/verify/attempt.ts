@@ -1,6 +1,6 @@
 // One attempt's answer (or failure) → its outcome. The edge reports what happened; this decides what it means.
-import { compareBuild, readBuild } from './verify-field.js';
-import { escapeControl } from './mask.js';
+import { compareBuild, readBuild } from './field.js';
+import { escapeControl } from '../mask.js';
 
 /** What the HTTP edge saw for one GET: a response, or a transport failure (DNS, refused, reset, timed out). */
 export type HttpAnswer =

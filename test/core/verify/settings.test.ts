@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
-import { parseDuration, parseHeader, parseHeaderEnv, parseVerifySettings, parseVerifyUrl } from '../../src/core/verify-settings.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { parseDuration, parseHeader, parseHeaderEnv, parseVerifySettings, parseVerifyUrl } from '../../../src/core/verify/settings.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -1,5 +1,5 @@
 // The report as JUnit XML: one testsuite, one testcase per replica, the attempt timeline in system-out.
-import type { ReplicaReport, VerifyReport } from './verify-report.js';
+import type { ReplicaReport, VerifyReport } from './report.js';
 
 /** Escapes text for XML content and attributes; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(text: string): string {

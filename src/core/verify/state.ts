@@ -1,6 +1,6 @@
 // The pure state machine of `verify`: each replica's observations → pending, verified, wrong or failed; then the verdict.
-import type { Attempt, AttemptOutcome } from './verify-attempt.js';
-import { compareBuild } from './verify-field.js';
+import type { Attempt, AttemptOutcome } from './attempt.js';
+import { compareBuild } from './field.js';
 
 /** Where a replica stands. `verified` and `wrong` are final as soon as reached; `failed` only at the deadline. */
 export type ReplicaStatus = 'pending' | 'verified' | 'wrong' | 'failed';

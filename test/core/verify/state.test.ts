@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Attempt, AttemptOutcome } from '../../src/core/verify-attempt.js';
-import { decide, finalize, isSettled, newReplica, observe, withPresence, type ReplicaState, type VerifyPolicy } from '../../src/core/verify-state.js';
+import type { Attempt, AttemptOutcome } from '../../../src/core/verify/attempt.js';
+import { decide, finalize, isSettled, newReplica, observe, withPresence, type ReplicaState, type VerifyPolicy } from '../../../src/core/verify/state.js';
 
 const policy: VerifyPolicy = { expect: '209', stable: 2, allowNewer: false, minReplicas: 1 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proxyFor } from '../../src/core/verify-proxy.js';
+import { proxyFor } from '../../../src/core/verify/proxy.js';
 
 describe('proxyFor reads the environment as curl does', () => {
   it.each<[string, Record<string, string>, string | undefined]>([

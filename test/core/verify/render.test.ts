@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderLive, renderTable } from '../../src/render/verify.js';
-import { PLAIN } from '../../src/render/style.js';
-import type { VerifyReport } from '../../src/core/verify-report.js';
+import { renderLive, renderTable } from '../../../src/render/verify.js';
+import { PLAIN } from '../../../src/render/style.js';
+import type { VerifyReport } from '../../../src/core/verify/report.js';
 
 describe('verify rendering', () => {
   it('the live table moves up over the previous one and escapes control characters in names', () => {

@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { failureMessage, renderJunit, xmlEscape } from '../../src/core/verify-junit.js';
-import type { ReplicaReport, VerifyReport } from '../../src/core/verify-report.js';
+import { failureMessage, renderJunit, xmlEscape } from '../../../src/core/verify/junit.js';
+import type { ReplicaReport, VerifyReport } from '../../../src/core/verify/report.js';
 
 const replica = (over: Partial<ReplicaReport>): ReplicaReport => ({
   replica: 'r',
