@@ -35,7 +35,7 @@ async function verifyJson(args: string[], extraEnv: Record<string, string> = {})
 describe('whalekeeper verify over HTTP', () => {
   it('waits for a replica that refuses connections and then comes up', async () => {
     const port = await freePort();
-    const child = execa('node', [BIN, 'verify', ...FAST, '--timeout', '20s', `http://127.0.0.1:${port}`], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+    const child = execa('node', [BIN, 'verify', ...FAST, '--timeout', '20s', '--direct', `http://127.0.0.1:${port}`], { env, extendEnv: false, reject: false, stdin: 'ignore' });
     let stderr = '';
     // when the first attempt was refused, the replica comes up
     await new Promise<void>((resolve) => {
@@ -75,7 +75,7 @@ describe('whalekeeper verify over HTTP', () => {
 
   it('retries 503 during a rollout, then verifies', async () => {
     const server = await replica((n, _req, res) => (n <= 2 ? answerBuild(res, 208, 503) : answerBuild(res, 209)));
-    const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
+    const { exitCode, report } = await verifyJson(['--timeout', '20s', '--direct', server.url]);
     expect(exitCode).toBe(0);
     expect(report.replicas[0]!.timeline.map((e) => e.outcome)).toEqual(['not-ready', 'not-ready', 'match', 'match']);
     expect(server.requests[0]!.url).toBe('/diagnostics');
@@ -88,7 +88,7 @@ describe('whalekeeper verify over HTTP', () => {
     const junit = join(dir, 'stale.xml');
     const result = await whalekeeper(['verify', ...FAST, '--timeout', '600ms', '--junit', junit, good.url, stale.url], env);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain(`answered another build than 209: ${stale.url}/diagnostics (build 208)`);
+    expect(result.stdout).toMatch(new RegExp(`answered another build than 209: ${stale.url}/diagnostics \\(build 208 ×\\d+\\)`));
     expect(result.stdout).toMatch(new RegExp(`${stale.url}/diagnostics\\s+208\\s+wrong`));
     expect(result.stderr).toContain(`[${stale.url}/diagnostics] WRONG BUILD`);
     // the JUnit file parses back: one testsuite, a testcase per replica
@@ -102,21 +102,28 @@ describe('whalekeeper verify over HTTP', () => {
     expect(wrong['system-out']).toMatch(/^\+\d+\.\d{3}s older 208: build 208, expected 209$/m);
   });
 
-  it('a load-balanced URL alternating old and new is not verified until stable, each attempt on a new connection', async () => {
+  it('one URL is a pool: alternating old and new is not verified until the pool rule\'s run, each answer on a new connection', async () => {
     const builds = [209, 208, 209, 208, 209, 209];
-    const server = await replica((n, _req, res) => answerBuild(res, builds[n - 1] ?? 209));
+    // one request at a time, in order, so that the answers are those above whatever the burst
+    let queue = Promise.resolve();
+    const server = await replica((n, _req, res) => {
+      queue = queue.then(() => answerBuild(res, builds[n - 1] ?? 209));
+    });
     const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
     expect(exitCode).toBe(0);
-    expect(report.replicas[0]!.attempts).toBe(6);
-    expect(report.replicas[0]!.timeline.map((e) => e.outcome)).toEqual(['match', 'older', 'match', 'older', 'match', 'match']);
-    expect(server.connections()).toBe(6);
-    expect(new Set(server.requests.map((r) => r.connection)).size).toBe(6);
+    const pool = report.replicas[0]!;
+    expect(pool).toMatchObject({ kind: 'pool', status: 'verified' });
+    expect(pool.answers['208']).toBe(2);
+    // the third run, after 208 in 2 of 4 answers: 19 in a row (never 2)
+    expect(pool.streak).toBe(19);
+    expect(server.connections()).toBe(pool.attempts);
+    expect(new Set(server.requests.map((r) => r.connection)).size).toBe(pool.attempts);
     expect(server.requests.every((r) => r.headers.connection === 'close')).toBe(true);
   });
 
   it('a newer build fails at once', async () => {
     const newer = await replica((_n, _req, res) => answerBuild(res, 210));
-    const { exitCode, report } = await verifyJson(['--timeout', '30s', newer.url]);
+    const { exitCode, report } = await verifyJson(['--timeout', '30s', '--direct', newer.url]);
     expect(exitCode).toBe(1);
     expect(report.replicas[0]).toMatchObject({ status: 'wrong', attempts: 1, lastBuild: '210', lastOutcome: 'newer' });
   });
@@ -194,6 +201,39 @@ describe('whalekeeper verify over HTTP', () => {
     for (const secret of [SECRET, ENV_SECRET, PASSWORD, 'deployer']) expect(everything).not.toContain(secret);
   });
 
+  it('what a replica echoes back from what verify sent is masked everywhere: table, lines, JSON, JUnit', async () => {
+    const PASSWORD = 'pa55word';
+    const TOKEN = 'tok3n-abcdef-123456';
+    const basic = Buffer.from(`user:${PASSWORD}`).toString('base64');
+    // a replica that echoes request headers back, in the ways a real one might: whole, partly, as a key
+    const echoes = [
+      (h: Record<string, unknown>) => ({ buildNumber: h.authorization }),
+      (h: Record<string, unknown>) => ({ buildNumber: String(h['x-api-key']).replace(/^Bearer /, '') }),
+      (h: Record<string, unknown>) => ({ buildNumber: Buffer.from(String(h['x-api-key'])).toString('base64') }),
+      (h: Record<string, unknown>) => ({ [String(h.authorization)]: 1, [String(h['x-api-key']).split(' ')[1]!]: 2 }),
+      (h: Record<string, unknown>) => ({ buildNumber: `x${String(h['x-api-key']).split(' ')[1]}x` }),
+    ];
+    const server = await replica((n, req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(echoes[(n - 1) % echoes.length]!(req.headers)));
+    });
+    const junit = join(dir, 'echo.xml');
+    const url = `http://user:${PASSWORD}@127.0.0.1:${server.port}`;
+    const args = ['verify', ...FAST, '--interval', '10ms', '--timeout', '400ms', '--header', `X-Api-Key: Bearer ${TOKEN}`, '--junit', junit, url];
+    const human = await whalekeeper(args, env);
+    const json = await whalekeeper(['--json', ...args], env);
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${basic}`);
+    expect(human.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout) as VerifyReport;
+    // every echo was seen
+    expect(report.replicas[0]!.timeline.length).toBeGreaterThanOrEqual(5);
+    const everything = [human.stdout, human.stderr, json.stdout, json.stderr, await readFile(junit, 'utf8')].join('\n');
+    for (const secret of [PASSWORD, TOKEN, basic, basic.replace(/=+$/, ''), Buffer.from(`Bearer ${TOKEN}`).toString('base64').slice(0, 20), 'tok3n']) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(human.stdout).toContain('Basic ***');
+  });
+
   it('on SIGINT the reports are still written with the state so far, exit 130', async () => {
     const stale = await replica((_n, _req, res) => answerBuild(res, 208));
     const junit = join(dir, 'interrupted.xml');
@@ -212,12 +252,15 @@ describe('whalekeeper verify over HTTP', () => {
     // the "proxy" answers itself: it only has to show it was asked for the target
     const proxy = await replica((_n, _req, res) => answerBuild(res, 209));
     const direct = await replica((_n, _req, res) => answerBuild(res, 209));
-    const proxied = await verifyJson(['--timeout', '20s', 'http://app.example.invalid:8080'], { http_proxy: proxy.url });
+    const proxied = await verifyJson(['--timeout', '20s', '--direct', 'http://app.example.invalid:8080'], { http_proxy: proxy.url });
     expect(proxied.exitCode).toBe(0);
     expect(proxy.requests[0]!.url).toBe('http://app.example.invalid:8080/diagnostics');
-    const bypassed = await verifyJson(['--timeout', '20s', direct.url], { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' });
+    const bypassed = await verifyJson(['--timeout', '20s', '--direct', direct.url], { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' });
     expect(bypassed.exitCode).toBe(0);
-    expect(direct.requests).toHaveLength(2);
+    const byRange = await verifyJson(['--timeout', '20s', '--direct', direct.url], { http_proxy: proxy.url, NO_PROXY: 'example.com,127.0.0.0/8' });
+    expect(byRange.exitCode).toBe(0);
+    expect(bypassed.exitCode).toBe(0);
+    expect(direct.requests).toHaveLength(4);
     expect(proxy.requests).toHaveLength(2);
   });
 

@@ -1,8 +1,9 @@
 // Composition root of `verify`: validated settings, the real HTTP, resolver, clock, file writer and signals.
+import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
-import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify/settings.js';
+import { caCertificates, parseVerifySettings, type VerifyRawOptions } from '../../core/verify/settings.js';
 import { createClock } from '../../edge/clock.js';
 import { createHttp } from '../../edge/http.js';
 import { createResolver } from '../../edge/resolver.js';
@@ -19,6 +20,14 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
       ca = await readFile(settings.caFile, 'utf8');
     } catch (error) {
       throw new UsageError(`--ca: cannot read \`${settings.caFile}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    }
+    // A usage error now, rather than every attempt failing TLS until the deadline.
+    for (const pem of caCertificates(ca, settings.caFile)) {
+      try {
+        new X509Certificate(pem);
+      } catch (error) {
+        throw new UsageError(`--ca \`${settings.caFile}\` holds a PEM block that is not a certificate (${(error as Error).message})`, { cause: error });
+      }
     }
   }
   return verify({
@@ -37,5 +46,9 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     onAbort,
     signalNumber,
     live: ctx.streams.err.isTTY === true && !ctx.settings.json,
+    screen: () => {
+      const err = ctx.streams.err as { columns?: number; rows?: number };
+      return { columns: err.columns ?? 80, rows: err.rows ?? 24 };
+    },
   });
 }

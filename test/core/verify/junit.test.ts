@@ -5,11 +5,15 @@ import type { ReplicaReport, VerifyReport } from '../../../src/core/verify/repor
 
 const replica = (over: Partial<ReplicaReport>): ReplicaReport => ({
   replica: 'r',
+  kind: 'replica',
   status: 'verified',
   present: true,
   lastBuild: '209',
   lastOutcome: 'match',
   attempts: 2,
+  answers: { '209': 2 },
+  streak: 2,
+  needed: 2,
   lastError: null,
   timeline: [],
   ...over,
