@@ -154,6 +154,10 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
     if (now > deadline || budget() <= 0) return { replicas, timedOut: true };
     const until = Math.min(now + settings.requestTimeoutMs, hardStop);
     let changed = false;
+    const matches = (answer: HttpAnswer): boolean => {
+      const outcome = classifyAttempt(answer, settings.expect, settings.field).outcome;
+      return outcome === 'match' || (outcome === 'newer' && settings.allowNewer);
+    };
     const record = (replica: Replica, answer: HttpAnswer, route: AttemptRoute): void => {
       const classified = classifyAttempt(answer, settings.expect, settings.field, settings.secrets, route);
       const before = replica.state;
@@ -170,14 +174,21 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
     // Every replica of a round at once; the round lasts as long as its slowest answer (at most one request timeout).
     // A pool gets several requests at once, each on its own connection, as many as it still needs (up to POOL_BURST).
     await Promise.all(
-      due.flatMap((replica) => {
+      due.map(async (replica) => {
         const failure = dnsFailures.get(replica.state.id);
-        if (failure !== undefined) return [Promise.resolve(record(replica, { kind: 'failure', code: 'ENOTFOUND', message: failure }, {}))];
-        const burst = replica.state.kind === 'pool' ? Math.max(1, Math.min(POOL_BURST, replica.state.needed - replica.state.streak)) : 1;
-        return Array.from({ length: burst }, async () => {
+        if (failure !== undefined) return record(replica, { kind: 'failure', code: 'ENOTFOUND', message: failure }, {});
+        if (replica.state.kind !== 'pool') {
           const { answer, route } = await attempt(deps, replica, until, signal);
           if (!signal.aborted) record(replica, answer, route);
-        });
+          return;
+        }
+        const burst = Math.max(1, Math.min(POOL_BURST, replica.state.needed - replica.state.streak));
+        const answers = await Promise.all(Array.from({ length: burst }, () => attempt(deps, replica, until, signal)));
+        if (signal.aborted) return;
+        // Answers of one burst have no order of their own (they raced): the matching ones are counted first, so that
+        // any other answer in the burst ends the run. A run is never made of the lucky tail of a mixed burst.
+        const classified = answers.map((a) => ({ ...a, match: matches(a.answer) }));
+        for (const a of [...classified.filter((c) => c.match), ...classified.filter((c) => !c.match)]) record(replica, a.answer, a.route);
       }),
     );
     if (deps.live && changed) drawn = drawLive(deps, replicas, drawn);
