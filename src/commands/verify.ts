@@ -1,4 +1,5 @@
 // `whalekeeper verify`: polls every replica until each answers the expected build, or the deadline; reports per replica.
+import { setMaxListeners } from 'node:events';
 import { UsageError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import { signalExitCode } from '../core/exit-codes.js';
@@ -52,6 +53,8 @@ export async function verify(deps: VerifyDeps): Promise<number> {
     poolSize: settings.poolSize,
   };
   const abort = new AbortController();
+  // Every request of a round listens on this one signal: hundreds of replicas are not a listener leak.
+  setMaxListeners(0, abort.signal);
   let signal: NodeJS.Signals | undefined;
   const unhook = deps.onAbort((received) => {
     signal = received;

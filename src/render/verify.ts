@@ -21,7 +21,7 @@ export function renderVerifyHuman(event: VerifyEvent, style: Style): Line | unde
     case 'verify-start': {
       const what = event.pool
         ? `1 pool (a load balancer: many answers, see the pool rule) runs build ${style.code(event.expect)}`
-        : `${event.replicas.length} replica(s) run build ${style.code(event.expect)} (${event.stable} matching answer(s) in a row`;
+        : `${event.replicas.length} replica(s) run build ${style.code(event.expect)} (${event.stable} in a row`;
       return { stream: 'err', text: `${PREFIX}verifying ${what}${event.pool ? ' (' : ', '}within ${formatMs(event.timeoutMs)})` };
     }
     case 'verify-change': {
@@ -111,7 +111,7 @@ export function renderLive(rows: readonly LiveRow[], redraw: number, style: Styl
   const lines: string[] = [];
   if (layout.mode === 'compact') {
     const c = layout.counts;
-    lines.push(`${rows.length} replicas: ${style.ok(`${c.verified} verified`)}, ${c.pending} pending, ${c.wrong} wrong, ${c.failed} not verified; not verified yet:`);
+    lines.push(`${rows.length} replicas: ${style.ok(`${c.verified} verified`)}, ${c.pending} pending, ${c.wrong} wrong, ${c.failed} not verified`);
   }
   lines.push(...table([[...LIVE_HEADER], ...layout.rows.map(paint)]).split('\n'));
   if (layout.hidden > 0) lines.push(`… and ${layout.hidden} more not verified yet`);
