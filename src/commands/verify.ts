@@ -36,6 +36,8 @@ interface Replica {
   readonly url: string;
   readonly pinned: PinnedAddress | undefined;
   state: ReplicaState;
+  /** A pool's outcomes printed so far (a pool's lines are not one per alternation). */
+  seen?: Set<string>;
 }
 
 /** Requests sent to a pool at once in a round, each on its own connection (a pool needs many answers). */
@@ -166,7 +168,11 @@ async function poll(deps: VerifyDeps, policy: VerifyPolicy, start: number, signa
       const before = replica.state;
       replica.state = observe(before, classified, Math.round(clock.now() - start), policy);
       if (replica.state === before) return;
-      if (replica.state.status !== before.status || classified.outcome !== before.lastOutcome) {
+      // A pool alternates between builds by nature: a line when its state changes or an outcome is new to it, not
+      // two lines a round for as long as it stays mixed.
+      const news = replica.state.kind === 'pool' ? !(replica.seen ??= new Set()).has(classified.outcome) : classified.outcome !== before.lastOutcome;
+      replica.seen?.add(classified.outcome);
+      if (replica.state.status !== before.status || news) {
         changed = true;
         if (deps.live) return;
         const s = replica.state;

@@ -114,8 +114,10 @@ describe('whalekeeper verify over HTTP', () => {
     const pool = report.replicas[0]!;
     expect(pool).toMatchObject({ kind: 'pool', status: 'verified' });
     expect(pool.answers['208']).toBe(2);
-    // the third run, after 208 in 2 of 4 answers: 19 in a row (never 2)
-    expect(pool.streak).toBe(19);
+    // the first round's 10 answers hold both 208s (counted last, they end its run): 208 in 2 of 10 answers is a share
+    // of 1/5, lower than 1/3, so the second run needs 30 in a row (never 2)
+    expect(pool.streak).toBe(30);
+    expect(pool.needed).toBe(30);
     expect(server.connections()).toBe(pool.attempts);
     expect(new Set(server.requests.map((r) => r.connection)).size).toBe(pool.attempts);
     expect(server.requests.every((r) => r.headers.connection === 'close')).toBe(true);
