@@ -1,7 +1,7 @@
 // `whalekeeper verify` (the built CLI) against real HTTP servers on 127.0.0.1.
 import { execa } from 'execa';
 import { XMLParser } from 'fast-xml-parser';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -266,10 +266,38 @@ describe('whalekeeper verify over HTTP', () => {
     expect(proxy.requests).toHaveLength(2);
   });
 
+  it('a --ca that is not a PEM certificate is a usage error at once (exit 2), not a TLS failure at the deadline', async () => {
+    const key = join(dir, 'key.pem');
+    await writeFile(key, '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n');
+    const notKey = await whalekeeper(['verify', '--expect', '1', '--timeout', '1m', '--ca', key, 'https://127.0.0.1:1'], env);
+    expect(notKey.exitCode).toBe(2);
+    expect(notKey.stderr).toContain('holds no PEM certificate');
+    const garbled = join(dir, 'garbled.pem');
+    await writeFile(garbled, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const bad = await whalekeeper(['verify', '--expect', '1', '--timeout', '1m', '--ca', garbled, 'https://127.0.0.1:1'], env);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('holds a PEM block that is not a certificate');
+  });
+
+  it('"field missing" names the keys the body does have, and .NET spellings of --field are read', async () => {
+    const server = await replica((_n, _req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Meta: { BuildNumber: 209, Commit: 'abc' }, Version: '1.2' }));
+    });
+    const missing = await verifyJson(['--timeout', '200ms', '--direct', '--field', 'buildNumber', server.url]);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.report.replicas[0]!.lastError).toBe('no `buildNumber` in the body; the body has `Meta`, `Version`');
+    for (const field of ['Meta__BuildNumber', 'Meta:BuildNumber', 'meta.buildnumber']) {
+      expect((await verifyJson(['--timeout', '20s', '--direct', '--field', field, server.url])).exitCode).toBe(0);
+    }
+  });
+
   it('--help teaches the options and lists the exit codes', async () => {
     const help = await whalekeeper(['verify', '--help'], env);
     expect(help.exitCode).toBe(0);
-    for (const text of ['--expect', '--all-addresses', '--header-env', '--junit', 'Exit codes:', 'never gave a readable build']) expect(help.stdout).toContain(text);
+    for (const text of ['--expect', '--all-addresses', '--direct', '--follow-redirects-cross-host', '--header-env', '--junit', 'Exit codes:', 'never gave a readable build', 'a pool']) {
+      expect(help.stdout).toContain(text);
+    }
   });
 
   it('usage errors exit 2: no --expect and no BUILD_NUMBER, a bad duration', async () => {
