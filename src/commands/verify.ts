@@ -41,7 +41,7 @@ interface Replica {
 }
 
 /** Requests sent to a pool at once in a round, each on its own connection (a pool needs many answers). */
-export const POOL_BURST = 10;
+const POOL_BURST = 10;
 
 /** Verifies the deployment; resolves with the exit code (0, 1, 3, or 128+signal) once the reports are written. */
 export async function verify(deps: VerifyDeps): Promise<number> {

@@ -23,11 +23,6 @@ export function parseFieldPath(text: string): string[] | undefined {
   return path.some((part) => part === '') ? undefined : path;
 }
 
-/** The value at `path` in `document`, each key matched without regard to case (an exact match wins). */
-export function valueAt(document: unknown, path: readonly string[]): unknown {
-  return walk(document, path).value;
-}
-
 /** Walks `path`; reports the value found and the deepest object reached with its path (for "field missing"). */
 function walk(document: unknown, path: readonly string[]): { value: unknown; deepest: unknown; at: string[] } {
   let node: unknown = document;

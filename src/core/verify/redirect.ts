@@ -4,7 +4,7 @@
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Hops an attempt follows at most, as curl's and browsers' usual limits (got's default is 10). */
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 
 /** What to do with an answer that may be a redirect. */
 export type NextHop =

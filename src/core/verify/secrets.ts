@@ -1,7 +1,7 @@
 // What a replica can echo back from what verify sent it: every form in which a secret verify sent may come back.
 
 /** Parts of a header value shorter than this are not secrets of their own (`Bearer` is, a stray `v1` is not). */
-export const MIN_PART = 6;
+const MIN_PART = 6;
 
 /** Base64 as Node writes it: standard with padding, without padding, and the URL-safe alphabet. */
 function base64Forms(text: string): string[] {

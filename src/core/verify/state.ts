@@ -77,7 +77,7 @@ export function newReplica(id: string, kind: ReplicaKind = 'replica', policy?: V
 }
 
 /** Matching answers in a row that verify `state` now: `--stable` for a replica; for a pool, the pool rule's too. */
-export function neededFor(state: Pick<ReplicaState, 'kind' | 'others' | 'readableAtLastOther' | 'runs'>, policy: VerifyPolicy): number {
+function neededFor(state: Pick<ReplicaState, 'kind' | 'others' | 'readableAtLastOther' | 'runs'>, policy: VerifyPolicy): number {
   if (state.kind === 'replica') return policy.stable;
   // The share is measured up to the last other build: the run since then must not lower it (a moving target).
   const share = staleShare(policy.poolSize ?? DEFAULT_POOL_SIZE, state.others, state.readableAtLastOther);
@@ -85,7 +85,7 @@ export function neededFor(state: Pick<ReplicaState, 'kind' | 'others' | 'readabl
 }
 
 /** True for an outcome that carries a build. */
-export function isReadable(outcome: AttemptOutcome): boolean {
+function isReadable(outcome: AttemptOutcome): boolean {
   return outcome === 'match' || outcome === 'older' || outcome === 'newer';
 }
 
