@@ -183,7 +183,7 @@ describe('verify poller: end states are a function of what was read', () => {
   it('a replica that answered the old build, then only errors, ends wrong (exit 1), never "failed: match"', async () => {
     const { code, report, h } = await runVerify({ urls: ['http://a.test'], direct: true }, (_u, n) => (n === 1 ? json(208) : n === 2 ? json(209) : refused));
     expect(code).toBe(1);
-    expect(report.replicas[0]).toMatchObject({ status: 'wrong', answers: { '208': 1, '209': 1 } });
+    expect(report.replicas[0]).toMatchObject({ status: 'wrong', answers: [{ build: '208', count: 1 }, { build: '209', count: 1 }] });
     const end = h.events.find((e) => e.type === 'verify-end');
     expect(end).toMatchObject({ type: 'verify-end', status: 'wrong', reason: 'deadline reached; answered build 208 ×1, 209 ×1' });
   });
@@ -201,7 +201,7 @@ describe('verify poller: a pool', () => {
   it('one URL is a pool: several requests at once per round, verified after the pool rule\'s run (13 for 3 replicas)', async () => {
     const { code, report, h } = await runVerify({ urls: ['http://lb.test'] }, () => json(209));
     expect(code).toBe(0);
-    expect(report.replicas[0]).toMatchObject({ kind: 'pool', status: 'verified', streak: 13, needed: 13, answers: { '209': 13 } });
+    expect(report.replicas[0]).toMatchObject({ kind: 'pool', status: 'verified', streak: 13, needed: 13, answers: [{ build: '209', count: 13 }] });
     // a burst of 10, then the 3 still needed
     expect(h.calls.map((c) => c.at)).toEqual([...Array<number>(10).fill(0), 100, 100, 100]);
   });
@@ -236,7 +236,7 @@ describe('verify poller: redirects and the deadline', () => {
   it('a redirect to another origin is not credited to the replica', async () => {
     const { code, report } = await runVerify({ urls: ['http://a.test'], direct: true }, (url) => (url.startsWith('http://a.test') ? redirect('http://other.test/diagnostics') : json(209)));
     expect(code).toBe(3);
-    expect(report.replicas[0]).toMatchObject({ lastOutcome: 'http-error', answers: {} });
+    expect(report.replicas[0]).toMatchObject({ lastOutcome: 'http-error', answers: [] });
     expect(report.replicas[0]!.lastError).toContain('redirect to another origin, http://other.test: not followed');
   });
 

@@ -1,5 +1,4 @@
 // Composition root of `verify`: validated settings, the real HTTP, resolver, clock, file writer and signals.
-import { X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
@@ -21,7 +20,8 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     } catch (error) {
       throw new UsageError(`--ca: cannot read \`${settings.caFile}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
     }
-    // A usage error now, rather than every attempt failing TLS until the deadline.
+    // A usage error now, rather than every attempt failing TLS until the deadline. node:crypto only when asked.
+    const { X509Certificate } = await import('node:crypto');
     for (const pem of caCertificates(ca, settings.caFile)) {
       try {
         new X509Certificate(pem);

@@ -18,9 +18,8 @@ export function xmlEscape(text: string): string {
  * builds, each with its count (`expected 209, saw 208 ×3, 209 ×2`): a wrong build is wrong for all it answered.
  */
 export function failureMessage(replica: ReplicaReport, expect: string): string {
-  const builds = Object.keys(replica.answers);
   const seen =
-    builds.length > 1
+    replica.answers.length > 1
       ? `saw ${answersText(replica.answers).replace(/^build /, '')}`
       : replica.lastBuild === null
         ? 'never saw a build'

@@ -1,6 +1,6 @@
 // The versioned result of `verify`: what --json prints and what --junit is written from. Field names are an interface.
 import type { AttemptOutcome } from './attempt.js';
-import type { ReplicaKind, ReplicaState, ReplicaStatus, TimelineEntry, Verdict } from './state.js';
+import type { BuildCount, ReplicaKind, ReplicaState, ReplicaStatus, TimelineEntry, Verdict } from './state.js';
 
 /** One replica in the report. */
 export interface ReplicaReport {
@@ -13,8 +13,8 @@ export interface ReplicaReport {
   readonly lastBuild: string | null;
   readonly lastOutcome: AttemptOutcome | null;
   readonly attempts: number;
-  /** Readable answers per build, e.g. {"209": 25, "208": 4}. */
-  readonly answers: Readonly<Record<string, number>>;
+  /** Readable answers per build in the order first seen, e.g. [{"build": "208", "count": 4}, {"build": "209", "count": 25}]. */
+  readonly answers: readonly BuildCount[];
   /** Matching answers in a row at the end, and how many were needed (a pool needs more, see docs/verify.md). */
   readonly streak: number;
   readonly needed: number;

@@ -16,6 +16,13 @@ export interface TimelineEntry {
   readonly detail: string;
 }
 
+/** How many readable answers gave one build. A list, not an object keyed by build: V8 stores a key like `209` as an
+ * array index, and an object with it costs kilobytes (the elements up to that index). */
+export interface BuildCount {
+  readonly build: string;
+  readonly count: number;
+}
+
 /** Everything known about one replica (or pool). */
 export interface ReplicaState {
   /** The replica as printed: its URL without credentials, with the address when --all-addresses split it. */
@@ -29,8 +36,10 @@ export interface ReplicaState {
   /** Matching answers in a row needed now. */
   readonly needed: number;
   readonly attempts: number;
-  /** Readable answers per build (a build as shown: masked and escaped). */
-  readonly answers: Readonly<Record<string, number>>;
+  /** Readable answers per build (a build as shown: masked and escaped), in the order first seen. */
+  readonly answers: readonly BuildCount[];
+  /** Readable answers in all. */
+  readonly readable: number;
   /** Readable answers of another build than expected (and not counted as a match). */
   readonly others: number;
   /** Readable answers up to the last other build: the share of other builds is measured over these. */
@@ -64,7 +73,8 @@ export function newReplica(id: string, kind: ReplicaKind = 'replica', policy?: V
     runs: 0,
     needed: 0,
     attempts: 0,
-    answers: {},
+    answers: [],
+    readable: 0,
     others: 0,
     readableAtLastOther: 0,
     lastBuild: undefined,
@@ -96,14 +106,15 @@ export function observe(state: ReplicaState, attempt: Attempt, atMs: number, pol
   const readable = isReadable(attempt.outcome) && attempt.build !== undefined;
   const counts = attempt.outcome === 'match' || (attempt.outcome === 'newer' && policy.allowNewer);
   const other = readable && !counts;
-  const readableSoFar = Object.values(state.answers).reduce((a, b) => a + b, 0) + (readable ? 1 : 0);
+  const readableSoFar = state.readable + (readable ? 1 : 0);
   const base = {
     ...state,
     readableAtLastOther: other ? readableSoFar : state.readableAtLastOther,
     attempts: state.attempts + 1,
     lastOutcome: attempt.outcome,
     lastBuild: attempt.build ?? state.lastBuild,
-    answers: readable ? { ...state.answers, [attempt.build!]: (state.answers[attempt.build!] ?? 0) + 1 } : state.answers,
+    answers: readable ? counted1(state.answers, attempt.build!) : state.answers,
+    readable: readableSoFar,
     others: other ? state.others + 1 : state.others,
     timeline: [...state.timeline, entry],
   };
@@ -117,6 +128,11 @@ export function observe(state: ReplicaState, attempt: Attempt, atMs: number, pol
   // Another deployment overtook this one: waiting cannot make this replica run the expected build.
   if (attempt.outcome === 'newer') return { ...base, streak: 0, needed, lastError: attempt.detail, status: 'wrong' };
   return { ...base, streak: 0, needed, lastError: attempt.detail };
+}
+
+/** The counts with one more answer of `build`. */
+function counted1(answers: readonly BuildCount[], build: string): BuildCount[] {
+  return answers.some((a) => a.build === build) ? answers.map((a) => (a.build === build ? { build, count: a.count + 1 } : a)) : [...answers, { build, count: 1 }];
 }
 
 /** Marks a replica present or gone from DNS (--all-addresses); its observations are kept. */
@@ -138,15 +154,14 @@ export function finalize(state: ReplicaState): ReplicaState {
 export function endReason(state: ReplicaState): string {
   if (state.status === 'wrong') return `answered ${answersText(state.answers)}`;
   if (state.status === 'verified') return `${state.streak} matching answer(s) in a row`;
-  const readable = Object.values(state.answers).reduce((a, b) => a + b, 0);
-  if (readable === 0) return `never a readable build${state.lastError === undefined ? '' : `; last: ${state.lastError}`}`;
+  if (state.readable === 0) return `never a readable build${state.lastError === undefined ? '' : `; last: ${state.lastError}`}`;
   return `${state.streak} of ${state.needed} matching answers in a row (${answersText(state.answers)})${state.lastError === undefined ? '' : `; last other: ${state.lastError}`}`;
 }
 
 /** `build 208 ×3, 209 ×5`: the builds answered, most frequent first. */
-export function answersText(answers: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(answers).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return entries.length === 0 ? 'no build' : `build ${entries.map(([b, n]) => `${b} ×${n}`).join(', ')}`;
+export function answersText(answers: readonly BuildCount[]): string {
+  const sorted = [...answers].sort((a, b) => b.count - a.count || (a.build < b.build ? -1 : 1));
+  return sorted.length === 0 ? 'no build' : `build ${sorted.map((a) => `${a.build} ×${a.count}`).join(', ')}`;
 }
 
 /** The replicas that count: those DNS still lists, and any that answered a wrong build. */

@@ -22,8 +22,8 @@ describe('verify rendering', () => {
     const report: VerifyReport = {
       version: 1, expect: '209', field: 'buildNumber', stable: 2, exitCode: 1, summary: 'one is wrong', interruptedBy: null, durationMs: 1,
       replicas: [
-        { replica: 'http://a/diagnostics', kind: 'replica', status: 'wrong', present: true, lastBuild: '208', lastOutcome: 'older', attempts: 7, answers: { '208': 5, '209': 2 }, streak: 0, needed: 2, lastError: 'build 208, expected 209', timeline: [] },
-        { replica: 'http://b/diagnostics', kind: 'replica', status: 'pending', present: false, lastBuild: null, lastOutcome: null, attempts: 0, answers: {}, streak: 0, needed: 2, lastError: null, timeline: [] },
+        { replica: 'http://a/diagnostics', kind: 'replica', status: 'wrong', present: true, lastBuild: '208', lastOutcome: 'older', attempts: 7, answers: [{ build: '208', count: 5 }, { build: '209', count: 2 }], streak: 0, needed: 2, lastError: 'build 208, expected 209', timeline: [] },
+        { replica: 'http://b/diagnostics', kind: 'replica', status: 'pending', present: false, lastBuild: null, lastOutcome: null, attempts: 0, answers: [], streak: 0, needed: 2, lastError: null, timeline: [] },
       ],
     };
     const lines = renderTable(report, PLAIN).split('\n');

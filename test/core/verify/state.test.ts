@@ -152,7 +152,7 @@ describe('the pool rule', () => {
   it('round-robin over 209, 209, 208 never verifies, and ends wrong at the deadline', () => {
     const s = feed('998'.repeat(200));
     expect(s.status).toBe('pending');
-    expect(s.answers).toEqual({ '209': 400, '208': 200 });
+    expect(s.answers).toEqual([{ build: '209', count: 400 }, { build: '208', count: 200 }]);
     expect(finalize(s).status).toBe('wrong');
   });
 
