@@ -266,6 +266,28 @@ describe('whalekeeper verify over HTTP', () => {
     expect(proxy.requests).toHaveLength(2);
   });
 
+  it('a redirect to another host is not credited to the replica; --follow-redirects-cross-host follows it and says so', async () => {
+    const other = await replica((_n, _req, res) => answerBuild(res, 209));
+    const redirecting = await replica((_n, req, res) => {
+      if (req.url === '/v2/diagnostics') return answerBuild(res, 208);
+      res.writeHead(302, { location: req.url === '/diagnostics' ? `${other.url}/diagnostics` : '/v2/diagnostics' });
+      res.end();
+    });
+    const own = await verifyJson(['--timeout', '300ms', '--direct', '--header', 'X-Token: s3cret-token', redirecting.url]);
+    expect(own.exitCode).toBe(3);
+    expect(own.report.replicas[0]!.lastError).toBe(`HTTP 302 redirect to another origin, ${other.url}: not followed, a replica is verified by its own answer (--follow-redirects-cross-host)`);
+    expect(other.requests).toHaveLength(0);
+    const followed = await verifyJson(['--timeout', '20s', '--direct', '--follow-redirects-cross-host', '--header', 'X-Token: s3cret-token', redirecting.url]);
+    expect(followed.exitCode).toBe(0);
+    expect(followed.report.replicas[0]!.timeline.every((e) => e.detail === `build 209 (answered by ${other.url}, redirected to)`)).toBe(true);
+    // the user's header stays with the replica's own origin
+    expect(other.requests.every((r) => r.headers['x-token'] === undefined)).toBe(true);
+    // a same-origin redirect is followed, with the header
+    const sameOrigin = await verifyJson(['--timeout', '300ms', '--direct', '--header', 'X-Token: s3cret-token', `${redirecting.url}/old`]);
+    expect(sameOrigin.exitCode).toBe(1);
+    expect(redirecting.requests.filter((r) => r.url === '/v2/diagnostics').every((r) => r.headers['x-token'] === 's3cret-token')).toBe(true);
+  });
+
   it('a --ca that is not a PEM certificate is a usage error at once (exit 2), not a TLS failure at the deadline', async () => {
     const key = join(dir, 'key.pem');
     await writeFile(key, '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n');
