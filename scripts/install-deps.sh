@@ -4,9 +4,11 @@
 #   groovy + default-jre-headless + junit4 + libcodenarc-groovy-java (the Jenkins library's tests and lint),
 #   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl,
 #   openssl (a throwaway TLS certificate for the verify tests), docker-registry + apache2-utils (htpasswd): a registry
-#   on loopback for the Jenkins steps' registry credentials.
+#   on loopback for the Jenkins steps' registry credentials, nginx-light and haproxy (real load balancers on
+#   loopback in front of verify's test replicas; the tests start their own with their own config), tmux (drives the
+#   live table of verify at a fixed terminal size).
 set -euo pipefail
-packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils)
+packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils nginx-light haproxy tmux)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -16,5 +18,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The Debian packages may start a system dockerd and a system registry; the tests never use them (they start their
 # own, on private sockets and random loopback ports), so leave them alone.
+# nginx and haproxy packages start a system service (nginx on port 80) where services may start: the tests start
+# their own on free loopback ports and need neither, so a service this script just installed is stopped and disabled.
+for svc in nginx haproxy; do
+  if [[ " ${missing[*]} " == *" $svc"* ]]; then
+    { systemctl disable --now "$svc" || service "$svc" stop; } >/dev/null 2>&1 || true
+  fi
+done
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund

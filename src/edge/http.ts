@@ -4,9 +4,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import got, { type Agents } from 'got';
 import type { Env } from '../core/engine-target.js';
-import type { HttpAnswer } from '../core/verify-attempt.js';
-import type { VerifyHeader } from '../core/verify-settings.js';
-import { proxyFor } from '../core/verify-proxy.js';
+import type { HttpAnswer } from '../core/verify/attempt.js';
+import type { VerifyHeader } from '../core/verify/settings.js';
+import { proxyFor } from '../core/verify/proxy.js';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
 /** An address to connect to instead of resolving the URL's host (--all-addresses); Host and TLS name stay the URL's. */
@@ -15,10 +15,14 @@ export interface PinnedAddress {
   readonly family: 4 | 6;
 }
 
-/** What `verify` asks of HTTP. */
+/** What `verify` asks of HTTP: one hop. Redirects are followed by the caller, which owns the deadline. */
 export interface Http {
-  /** GETs `url` (at `pinned` if given) within `timeoutMs`, connecting included; reports the answer or the failure, never rejects. */
-  getDiagnostics(url: string, pinned: PinnedAddress | undefined, timeoutMs: number, signal: AbortSignal): Promise<HttpAnswer>;
+  /**
+   * GETs `url` (at `pinned` if given) within `timeoutMs`, connecting and the body included; reports the answer (a
+   * redirect with its Location) or the failure, never rejects. `ownHeaders` false leaves out the user's headers (a hop
+   * to another origin).
+   */
+  getDiagnostics(url: string, pinned: PinnedAddress | undefined, timeoutMs: number, signal: AbortSignal, ownHeaders?: boolean): Promise<HttpAnswer>;
 }
 
 /** How requests are made: the headers (secret values) and TLS trust. */
@@ -50,27 +54,29 @@ export function createHttp(options: HttpOptions): Http {
     }
     return agents;
   };
-  const headers: Record<string, string> = { 'user-agent': options.userAgent, accept: 'application/json, */*;q=0.1', 'cache-control': 'no-cache' };
+  const bare: Record<string, string> = { 'user-agent': options.userAgent, accept: 'application/json, */*;q=0.1', 'cache-control': 'no-cache' };
+  const headers: Record<string, string> = { ...bare };
   for (const header of options.headers) headers[header.name.toLowerCase()] = header.value;
 
   return {
-    async getDiagnostics(url, pinned, timeoutMs, signal) {
+    async getDiagnostics(url, pinned, timeoutMs, signal, ownHeaders = true) {
       const target = new URL(url);
+      // got's timeout.request bounds this one hop, connecting and the body included; the caller gives what is left.
+      const budget = Math.max(1, Math.round(timeoutMs));
       // The body is read only up to MAX_BODY_BYTES: a replica streaming megabytes cannot fill verify's memory.
       let seen: { status: number; contentType: string | undefined } | undefined;
       let tooLarge = false;
       try {
         const request = got(target, {
-          headers,
+          headers: ownHeaders ? headers : bare,
           agent: await agentsFor(target, pinned),
-          timeout: { request: Math.max(1, Math.round(timeoutMs)) },
+          timeout: { request: budget },
           retry: { limit: 0 },
           throwHttpErrors: false,
-          followRedirect: true,
-          maxRedirects: 5,
+          // One hop: the caller decides whether a redirect is followed (same origin) and within which budget.
+          followRedirect: false,
           https: { rejectUnauthorized: !options.insecure, ...(options.ca === undefined ? {} : { certificateAuthority: options.ca }) },
           ...(pinned === undefined ? {} : { dnsLookup: pinnedLookup(pinned) }),
-          hooks: { beforeRedirect: [(next) => dropHeadersOffOrigin(next, target, options.headers)] },
           signal,
           responseType: 'text',
           cache: false,
@@ -87,7 +93,8 @@ export function createHttp(options: HttpOptions): Http {
           }
         });
         const response = await request;
-        return { kind: 'response', status: response.statusCode, contentType: response.headers['content-type'], body: response.body };
+        const location = response.statusCode >= 300 && response.statusCode < 400 ? response.headers.location : undefined;
+        return { kind: 'response', status: response.statusCode, contentType: response.headers['content-type'], body: response.body, location };
       } catch (error) {
         if (tooLarge && seen !== undefined) return { kind: 'response', status: seen.status, contentType: seen.contentType, body: '', tooLarge: MAX_BODY_BYTES };
         const e = error as { code?: unknown; message?: unknown };
@@ -112,11 +119,4 @@ function pinnedLookup(pinned: PinnedAddress): LookupFunction {
     if (typeof options === 'object' && options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
     else callback(null, pinned.address, pinned.family);
   }) as unknown as LookupFunction;
-}
-
-/** A redirect to another origin does not carry the user's headers (they may hold a token for this service only). */
-function dropHeadersOffOrigin(next: { url?: URL | string | undefined; headers: Record<string, unknown> }, origin: URL, own: readonly VerifyHeader[]): void {
-  const to = next.url === undefined ? undefined : new URL(String(next.url));
-  if (to !== undefined && to.origin === origin.origin) return;
-  for (const header of own) delete next.headers[header.name.toLowerCase()];
 }

@@ -24,6 +24,7 @@ export function renderHuman(event: WhalekeeperEvent, style: Style): Rendered {
       return renderBuildHuman(event, style);
     case 'verify-start':
     case 'verify-change':
+    case 'verify-end':
     case 'verify-live':
     case 'verify-replicas':
     case 'verify-report':

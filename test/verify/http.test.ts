@@ -1,11 +1,11 @@
 // `whalekeeper verify` (the built CLI) against real HTTP servers on 127.0.0.1.
 import { execa } from 'execa';
 import { XMLParser } from 'fast-xml-parser';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { VerifyReport } from '../../src/core/verify-report.js';
+import type { VerifyReport } from '../../src/core/verify/report.js';
 import { BIN, cleanEnv, whalekeeper } from '../helpers/cli.js';
 import { answerBuild, freePort, startReplica, type ReplicaHandler } from '../helpers/http-replica.js';
 
@@ -35,7 +35,7 @@ async function verifyJson(args: string[], extraEnv: Record<string, string> = {})
 describe('whalekeeper verify over HTTP', () => {
   it('waits for a replica that refuses connections and then comes up', async () => {
     const port = await freePort();
-    const child = execa('node', [BIN, 'verify', ...FAST, '--timeout', '20s', `http://127.0.0.1:${port}`], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+    const child = execa('node', [BIN, 'verify', ...FAST, '--timeout', '20s', '--direct', `http://127.0.0.1:${port}`], { env, extendEnv: false, reject: false, stdin: 'ignore' });
     let stderr = '';
     // when the first attempt was refused, the replica comes up
     await new Promise<void>((resolve) => {
@@ -75,7 +75,7 @@ describe('whalekeeper verify over HTTP', () => {
 
   it('retries 503 during a rollout, then verifies', async () => {
     const server = await replica((n, _req, res) => (n <= 2 ? answerBuild(res, 208, 503) : answerBuild(res, 209)));
-    const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
+    const { exitCode, report } = await verifyJson(['--timeout', '20s', '--direct', server.url]);
     expect(exitCode).toBe(0);
     expect(report.replicas[0]!.timeline.map((e) => e.outcome)).toEqual(['not-ready', 'not-ready', 'match', 'match']);
     expect(server.requests[0]!.url).toBe('/diagnostics');
@@ -88,7 +88,7 @@ describe('whalekeeper verify over HTTP', () => {
     const junit = join(dir, 'stale.xml');
     const result = await whalekeeper(['verify', ...FAST, '--timeout', '600ms', '--junit', junit, good.url, stale.url], env);
     expect(result.exitCode).toBe(1);
-    expect(result.stdout).toContain(`answered another build than 209: ${stale.url}/diagnostics (build 208)`);
+    expect(result.stdout).toMatch(new RegExp(`answered another build than 209: ${stale.url}/diagnostics \\(build 208 ×\\d+\\)`));
     expect(result.stdout).toMatch(new RegExp(`${stale.url}/diagnostics\\s+208\\s+wrong`));
     expect(result.stderr).toContain(`[${stale.url}/diagnostics] WRONG BUILD`);
     // the JUnit file parses back: one testsuite, a testcase per replica
@@ -102,21 +102,30 @@ describe('whalekeeper verify over HTTP', () => {
     expect(wrong['system-out']).toMatch(/^\+\d+\.\d{3}s older 208: build 208, expected 209$/m);
   });
 
-  it('a load-balanced URL alternating old and new is not verified until stable, each attempt on a new connection', async () => {
+  it('one URL is a pool: alternating old and new is not verified until the pool rule\'s run, each answer on a new connection', async () => {
     const builds = [209, 208, 209, 208, 209, 209];
-    const server = await replica((n, _req, res) => answerBuild(res, builds[n - 1] ?? 209));
+    // one request at a time, in order, so that the answers are those above whatever the burst
+    let queue = Promise.resolve();
+    const server = await replica((n, _req, res) => {
+      queue = queue.then(() => answerBuild(res, builds[n - 1] ?? 209));
+    });
     const { exitCode, report } = await verifyJson(['--timeout', '20s', server.url]);
     expect(exitCode).toBe(0);
-    expect(report.replicas[0]!.attempts).toBe(6);
-    expect(report.replicas[0]!.timeline.map((e) => e.outcome)).toEqual(['match', 'older', 'match', 'older', 'match', 'match']);
-    expect(server.connections()).toBe(6);
-    expect(new Set(server.requests.map((r) => r.connection)).size).toBe(6);
+    const pool = report.replicas[0]!;
+    expect(pool).toMatchObject({ kind: 'pool', status: 'verified' });
+    expect(pool.answers.find((a) => a.build === '208')?.count).toBe(2);
+    // the first round's 10 answers hold both 208s (counted last, they end its run): 208 in 2 of 10 answers is a share
+    // of 1/5, lower than 1/3, so the second run needs 30 in a row (never 2)
+    expect(pool.streak).toBe(30);
+    expect(pool.needed).toBe(30);
+    expect(server.connections()).toBe(pool.attempts);
+    expect(new Set(server.requests.map((r) => r.connection)).size).toBe(pool.attempts);
     expect(server.requests.every((r) => r.headers.connection === 'close')).toBe(true);
   });
 
   it('a newer build fails at once', async () => {
     const newer = await replica((_n, _req, res) => answerBuild(res, 210));
-    const { exitCode, report } = await verifyJson(['--timeout', '30s', newer.url]);
+    const { exitCode, report } = await verifyJson(['--timeout', '30s', '--direct', newer.url]);
     expect(exitCode).toBe(1);
     expect(report.replicas[0]).toMatchObject({ status: 'wrong', attempts: 1, lastBuild: '210', lastOutcome: 'newer' });
   });
@@ -194,6 +203,39 @@ describe('whalekeeper verify over HTTP', () => {
     for (const secret of [SECRET, ENV_SECRET, PASSWORD, 'deployer']) expect(everything).not.toContain(secret);
   });
 
+  it('what a replica echoes back from what verify sent is masked everywhere: table, lines, JSON, JUnit', async () => {
+    const PASSWORD = 'pa55word';
+    const TOKEN = 'tok3n-abcdef-123456';
+    const basic = Buffer.from(`user:${PASSWORD}`).toString('base64');
+    // a replica that echoes request headers back, in the ways a real one might: whole, partly, as a key
+    const echoes = [
+      (h: Record<string, unknown>) => ({ buildNumber: h.authorization }),
+      (h: Record<string, unknown>) => ({ buildNumber: String(h['x-api-key']).replace(/^Bearer /, '') }),
+      (h: Record<string, unknown>) => ({ buildNumber: Buffer.from(String(h['x-api-key'])).toString('base64') }),
+      (h: Record<string, unknown>) => ({ [String(h.authorization)]: 1, [String(h['x-api-key']).split(' ')[1]!]: 2 }),
+      (h: Record<string, unknown>) => ({ buildNumber: `x${String(h['x-api-key']).split(' ')[1]}x` }),
+    ];
+    const server = await replica((n, req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(echoes[(n - 1) % echoes.length]!(req.headers)));
+    });
+    const junit = join(dir, 'echo.xml');
+    const url = `http://user:${PASSWORD}@127.0.0.1:${server.port}`;
+    const args = ['verify', ...FAST, '--interval', '10ms', '--timeout', '400ms', '--header', `X-Api-Key: Bearer ${TOKEN}`, '--junit', junit, url];
+    const human = await whalekeeper(args, env);
+    const json = await whalekeeper(['--json', ...args], env);
+    expect(server.requests[0]!.headers.authorization).toBe(`Basic ${basic}`);
+    expect(human.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout) as VerifyReport;
+    // every echo was seen
+    expect(report.replicas[0]!.timeline.length).toBeGreaterThanOrEqual(5);
+    const everything = [human.stdout, human.stderr, json.stdout, json.stderr, await readFile(junit, 'utf8')].join('\n');
+    for (const secret of [PASSWORD, TOKEN, basic, basic.replace(/=+$/, ''), Buffer.from(`Bearer ${TOKEN}`).toString('base64').slice(0, 20), 'tok3n']) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(human.stdout).toContain('Basic ***');
+  });
+
   it('on SIGINT the reports are still written with the state so far, exit 130', async () => {
     const stale = await replica((_n, _req, res) => answerBuild(res, 208));
     const junit = join(dir, 'interrupted.xml');
@@ -212,19 +254,72 @@ describe('whalekeeper verify over HTTP', () => {
     // the "proxy" answers itself: it only has to show it was asked for the target
     const proxy = await replica((_n, _req, res) => answerBuild(res, 209));
     const direct = await replica((_n, _req, res) => answerBuild(res, 209));
-    const proxied = await verifyJson(['--timeout', '20s', 'http://app.example.invalid:8080'], { http_proxy: proxy.url });
+    const proxied = await verifyJson(['--timeout', '20s', '--direct', 'http://app.example.invalid:8080'], { http_proxy: proxy.url });
     expect(proxied.exitCode).toBe(0);
     expect(proxy.requests[0]!.url).toBe('http://app.example.invalid:8080/diagnostics');
-    const bypassed = await verifyJson(['--timeout', '20s', direct.url], { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' });
+    const bypassed = await verifyJson(['--timeout', '20s', '--direct', direct.url], { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' });
     expect(bypassed.exitCode).toBe(0);
-    expect(direct.requests).toHaveLength(2);
+    const byRange = await verifyJson(['--timeout', '20s', '--direct', direct.url], { http_proxy: proxy.url, NO_PROXY: 'example.com,127.0.0.0/8' });
+    expect(byRange.exitCode).toBe(0);
+    expect(bypassed.exitCode).toBe(0);
+    expect(direct.requests).toHaveLength(4);
     expect(proxy.requests).toHaveLength(2);
+  });
+
+  it('a redirect to another host is not credited to the replica; --follow-redirects-cross-host follows it and says so', async () => {
+    const other = await replica((_n, _req, res) => answerBuild(res, 209));
+    const redirecting = await replica((_n, req, res) => {
+      if (req.url === '/v2/diagnostics') return answerBuild(res, 208);
+      res.writeHead(302, { location: req.url === '/diagnostics' ? `${other.url}/diagnostics` : '/v2/diagnostics' });
+      res.end();
+    });
+    const own = await verifyJson(['--timeout', '300ms', '--direct', '--header', 'X-Token: s3cret-token', redirecting.url]);
+    expect(own.exitCode).toBe(3);
+    expect(own.report.replicas[0]!.lastError).toBe(`HTTP 302 redirect to another origin, ${other.url}: not followed, a replica is verified by its own answer (--follow-redirects-cross-host)`);
+    expect(other.requests).toHaveLength(0);
+    const followed = await verifyJson(['--timeout', '20s', '--direct', '--follow-redirects-cross-host', '--header', 'X-Token: s3cret-token', redirecting.url]);
+    expect(followed.exitCode).toBe(0);
+    expect(followed.report.replicas[0]!.timeline.every((e) => e.detail === `build 209 (answered by ${other.url}, redirected to)`)).toBe(true);
+    // the user's header stays with the replica's own origin
+    expect(other.requests.every((r) => r.headers['x-token'] === undefined)).toBe(true);
+    // a same-origin redirect is followed, with the header
+    const sameOrigin = await verifyJson(['--timeout', '300ms', '--direct', '--header', 'X-Token: s3cret-token', `${redirecting.url}/old`]);
+    expect(sameOrigin.exitCode).toBe(1);
+    expect(redirecting.requests.filter((r) => r.url === '/v2/diagnostics').every((r) => r.headers['x-token'] === 's3cret-token')).toBe(true);
+  });
+
+  it('a --ca that is not a PEM certificate is a usage error at once (exit 2), not a TLS failure at the deadline', async () => {
+    const key = join(dir, 'key.pem');
+    await writeFile(key, '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n');
+    const notKey = await whalekeeper(['verify', '--expect', '1', '--timeout', '1m', '--ca', key, 'https://127.0.0.1:1'], env);
+    expect(notKey.exitCode).toBe(2);
+    expect(notKey.stderr).toContain('holds no PEM certificate');
+    const garbled = join(dir, 'garbled.pem');
+    await writeFile(garbled, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
+    const bad = await whalekeeper(['verify', '--expect', '1', '--timeout', '1m', '--ca', garbled, 'https://127.0.0.1:1'], env);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('holds a PEM block that is not a certificate');
+  });
+
+  it('"field missing" names the keys the body does have, and .NET spellings of --field are read', async () => {
+    const server = await replica((_n, _req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Meta: { BuildNumber: 209, Commit: 'abc' }, Version: '1.2' }));
+    });
+    const missing = await verifyJson(['--timeout', '200ms', '--direct', '--field', 'buildNumber', server.url]);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.report.replicas[0]!.lastError).toBe('no `buildNumber` in the body; the body has `Meta`, `Version`');
+    for (const field of ['Meta__BuildNumber', 'Meta:BuildNumber', 'meta.buildnumber']) {
+      expect((await verifyJson(['--timeout', '20s', '--direct', '--field', field, server.url])).exitCode).toBe(0);
+    }
   });
 
   it('--help teaches the options and lists the exit codes', async () => {
     const help = await whalekeeper(['verify', '--help'], env);
     expect(help.exitCode).toBe(0);
-    for (const text of ['--expect', '--all-addresses', '--header-env', '--junit', 'Exit codes:', 'never gave a readable build']) expect(help.stdout).toContain(text);
+    for (const text of ['--expect', '--all-addresses', '--direct', '--follow-redirects-cross-host', '--header-env', '--junit', 'Exit codes:', 'never gave a readable build', 'a pool']) {
+      expect(help.stdout).toContain(text);
+    }
   });
 
   it('usage errors exit 2: no --expect and no BUILD_NUMBER, a bad duration', async () => {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
-import { parseVerifySettings, type VerifyRawOptions } from '../../core/verify-settings.js';
+import { caCertificates, parseVerifySettings, type VerifyRawOptions } from '../../core/verify/settings.js';
 import { createClock } from '../../edge/clock.js';
 import { createHttp } from '../../edge/http.js';
 import { createResolver } from '../../edge/resolver.js';
@@ -21,6 +21,15 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     } catch (error) {
       throw new UsageError(`--ca: cannot read \`${settings.caFile}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
     }
+    // A usage error now, rather than every attempt failing TLS until the deadline. node:crypto only when asked.
+    const { X509Certificate } = await import('node:crypto');
+    for (const pem of caCertificates(ca, settings.caFile)) {
+      try {
+        new X509Certificate(pem);
+      } catch (error) {
+        throw new UsageError(`--ca \`${settings.caFile}\` holds a PEM block that is not a certificate (${(error as Error).message})`, { cause: error });
+      }
+    }
   }
   return verify({
     settings,
@@ -38,5 +47,9 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
     onAbort,
     signalNumber,
     live: ctx.streams.err.isTTY === true && !ctx.settings.json,
+    screen: () => {
+      const err = ctx.streams.err as { columns?: number; rows?: number };
+      return { columns: err.columns ?? 80, rows: err.rows ?? 24 };
+    },
   });
 }

@@ -1,15 +1,19 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { failureMessage, renderJunit, xmlEscape } from '../../src/core/verify-junit.js';
-import type { ReplicaReport, VerifyReport } from '../../src/core/verify-report.js';
+import { failureMessage, renderJunit, xmlEscape } from '../../../src/core/verify/junit.js';
+import type { ReplicaReport, VerifyReport } from '../../../src/core/verify/report.js';
 
 const replica = (over: Partial<ReplicaReport>): ReplicaReport => ({
   replica: 'r',
+  kind: 'replica',
   status: 'verified',
   present: true,
   lastBuild: '209',
   lastOutcome: 'match',
   attempts: 2,
+  answers: [{ build: '209', count: 2 }],
+  streak: 2,
+  needed: 2,
   lastError: null,
   timeline: [],
   ...over,
@@ -26,6 +30,8 @@ describe('JUnit', () => {
     [{ status: 'wrong', lastBuild: '208' }, 'expected 209, last saw 208'],
     [{ status: 'failed', lastBuild: null, lastError: 'connect ECONNREFUSED' }, 'expected 209, never saw a build (connect ECONNREFUSED)'],
     [{ status: 'pending', lastBuild: '209' }, 'expected 209, last saw 209 (not verified when stopped)'],
+    [{ status: 'wrong', lastBuild: '209', answers: [{ build: '209', count: 2 }, { build: '208', count: 3 }] }, 'expected 209, saw 208 ×3, 209 ×2'],
+    [{ status: 'failed', lastBuild: '209', streak: 1, needed: 13, answers: [{ build: '209', count: 5 }] }, 'expected 209, last saw 209 (1 of 13 matching answers in a row)'],
   ])('failure message of %j', (over, message) => expect(failureMessage(replica(over), '209')).toBe(message));
 
   it('renders a suite that parses back, a testcase per replica', () => {

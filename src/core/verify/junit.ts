@@ -1,5 +1,6 @@
 // The report as JUnit XML: one testsuite, one testcase per replica, the attempt timeline in system-out.
-import type { ReplicaReport, VerifyReport } from './verify-report.js';
+import type { ReplicaReport, VerifyReport } from './report.js';
+import { answersText } from './state.js';
 
 /** Escapes text for XML content and attributes; drops characters XML 1.0 cannot carry. */
 export function xmlEscape(text: string): string {
@@ -12,10 +13,25 @@ export function xmlEscape(text: string): string {
     .replaceAll("'", '&apos;');
 }
 
-/** The failure message of a replica that is not verified, e.g. `expected 209, last saw 208`. */
+/**
+ * The failure message of a replica that is not verified: `expected 209, last saw 208`, or, when it answered several
+ * builds, each with its count (`expected 209, saw 208 ×3, 209 ×2`): a wrong build is wrong for all it answered.
+ */
 export function failureMessage(replica: ReplicaReport, expect: string): string {
-  const seen = replica.lastBuild === null ? 'never saw a build' : `last saw ${replica.lastBuild}`;
-  const why = replica.status === 'pending' ? ' (not verified when stopped)' : replica.lastError && replica.lastBuild === null ? ` (${replica.lastError})` : '';
+  const seen =
+    replica.answers.length > 1
+      ? `saw ${answersText(replica.answers).replace(/^build /, '')}`
+      : replica.lastBuild === null
+        ? 'never saw a build'
+        : `last saw ${replica.lastBuild}`;
+  const why =
+    replica.status === 'pending'
+      ? ' (not verified when stopped)'
+      : replica.status === 'failed' && replica.lastBuild !== null
+        ? ` (${replica.streak} of ${replica.needed} matching answers in a row)`
+        : replica.lastError && replica.lastBuild === null
+          ? ` (${replica.lastError})`
+          : '';
   return `expected ${expect}, ${seen}${why}`;
 }
 

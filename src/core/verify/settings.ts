@@ -1,7 +1,9 @@
 // `verify`'s raw options + environment → validated VerifySettings, before any request is made.
-import type { Env } from './engine-target.js';
-import { UsageError } from './errors.js';
-import { parseDuration as parseDurationIn } from './units.js';
+import type { Env } from '../engine-target.js';
+import { UsageError } from '../errors.js';
+import { parseDuration as parseDurationIn } from '../units.js';
+import { parseFieldPath } from './field.js';
+import { echoForms } from './secrets.js';
 
 /** One replica target as given: the URL to GET (with /diagnostics filled in) and how to show it. */
 export interface VerifyUrl {
@@ -22,7 +24,14 @@ export interface VerifySettings {
   readonly expect: string;
   readonly field: readonly string[];
   readonly allAddresses: boolean;
+  /** A single URL without --all-addresses or --direct stands for several replicas (a load balancer): a pool. */
+  readonly pool: boolean;
+  /** How many replicas must be verified (each URL is one, or each address with --all-addresses; a pool is one). */
   readonly minReplicas: number;
+  /** The replicas behind a pool (--replicas for a pool; the pool rule assumes 3 when it is not given). */
+  readonly poolSize: number | undefined;
+  /** Follow a redirect to another origin and credit its answer to the replica (reported per attempt). */
+  readonly followCrossHost: boolean;
   readonly stable: number;
   readonly timeoutMs: number;
   readonly intervalMs: number;
@@ -42,6 +51,8 @@ export interface VerifyRawOptions {
   readonly expect?: string | number | undefined;
   readonly field?: string | undefined;
   readonly allAddresses?: boolean | undefined;
+  readonly direct?: boolean | undefined;
+  readonly followRedirectsCrossHost?: boolean | undefined;
   readonly replicas?: number | undefined;
   readonly stable?: number | undefined;
   readonly timeout?: string | undefined;
@@ -61,7 +72,7 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** Adds /diagnostics to a URL without a path, checks the scheme, and splits off credentials for display. */
-export function parseVerifyUrl(text: string): { url: VerifyUrl; secrets: string[] } {
+export function parseVerifyUrl(text: string): { url: VerifyUrl; credentials: { username: string; password: string } | undefined } {
   let parsed: URL;
   try {
     parsed = new URL(text);
@@ -73,11 +84,11 @@ export function parseVerifyUrl(text: string): { url: VerifyUrl; secrets: string[
   }
   // `https://host` and `https://host/` have no path of their own: the service's diagnostics are meant.
   if (parsed.pathname === '/') parsed.pathname = '/diagnostics';
-  const secrets = [parsed.username, parsed.password, decodeURIComponent(parsed.password)].filter((s) => s !== '');
+  const credentials = parsed.username === '' && parsed.password === '' ? undefined : { username: parsed.username, password: parsed.password };
   const display = new URL(parsed.href);
   display.username = '';
   display.password = '';
-  return { url: { url: parsed.href, display: display.href }, secrets };
+  return { url: { url: parsed.href, display: display.href }, credentials };
 }
 
 /** A URL as text with any `user:pass@` removed, for error messages about unparsable input. */
@@ -121,24 +132,30 @@ export function parseVerifySettings(raw: VerifyRawOptions, env: Env): VerifySett
   if (expect === undefined || expect.trim() === '') {
     throw new UsageError('no build to expect: give --expect N, or set BUILD_NUMBER (Jenkins sets it)');
   }
-  const field = (raw.field ?? 'buildNumber').split('.');
-  if (field.some((part) => part === '')) throw new UsageError(`--field takes a dotted path such as \`meta.buildNumber\`, not \`${raw.field}\``);
-  const secrets: string[] = [];
+  const field = parseFieldPath(raw.field ?? 'buildNumber');
+  if (field === undefined) {
+    throw new UsageError(`--field takes a path such as \`meta.buildNumber\` (or .NET's \`Meta__BuildNumber\`, \`Meta:BuildNumber\`), not \`${raw.field}\``);
+  }
+  const credentials: { username: string; password: string }[] = [];
   const urls = raw.urls.map((text) => {
     const parsed = parseVerifyUrl(text);
-    secrets.push(...parsed.secrets);
+    if (parsed.credentials !== undefined) credentials.push(parsed.credentials);
     return parsed.url;
   });
   const headers = [...(raw.header ?? []).map(parseHeader), ...(raw.headerEnv ?? []).map((h) => parseHeaderEnv(h, env))];
-  secrets.push(...headers.map((h) => h.value).filter((v) => v !== ''));
+  const secrets = echoForms(headers.map((h) => h.value), credentials);
   const timeoutMs = parseDuration(raw.timeout ?? '5m', '--timeout');
   const intervalMs = parseDuration(raw.interval ?? '2s', '--interval');
   const requestTimeoutMs = parseDuration(raw.requestTimeout ?? '5s', '--request-timeout');
   if (requestTimeoutMs === 0) throw new UsageError('--request-timeout must be more than 0');
   if (raw.insecure && raw.ca !== undefined) throw new UsageError('--insecure and --ca exclude each other: --ca verifies with that CA');
-  const minReplicas = positiveInteger(raw.replicas, 1, '--replicas', 1);
+  const replicas = positiveInteger(raw.replicas, 1, '--replicas', 1);
+  if (raw.direct === true && raw.allAddresses === true) throw new UsageError('--direct and --all-addresses exclude each other: --all-addresses already checks each address directly');
+  // One URL is a load balancer's (a pool) unless the user says it is one replica: assuming so is the safe side.
+  const pool = urls.length === 1 && raw.allAddresses !== true && raw.direct !== true;
+  const minReplicas = pool ? 1 : replicas;
   // Without --all-addresses each URL is one replica: more could never be found.
-  if (raw.allAddresses !== true && minReplicas > urls.length) {
+  if (!pool && raw.allAddresses !== true && minReplicas > urls.length) {
     throw new UsageError(`--replicas ${minReplicas} asks for more replicas than the ${urls.length} URL(s) given; use --all-addresses to count a name's addresses`);
   }
   return {
@@ -146,7 +163,10 @@ export function parseVerifySettings(raw: VerifyRawOptions, env: Env): VerifySett
     expect: expect.trim(),
     field,
     allAddresses: raw.allAddresses === true,
+    pool,
     minReplicas,
+    poolSize: pool ? raw.replicas : undefined,
+    followCrossHost: raw.followRedirectsCrossHost === true,
     stable: positiveInteger(raw.stable, 2, '--stable', 1),
     timeoutMs,
     intervalMs,
@@ -158,4 +178,15 @@ export function parseVerifySettings(raw: VerifyRawOptions, env: Env): VerifySett
     junitFile: raw.junit,
     secrets,
   };
+}
+
+/** The PEM certificate blocks of a `--ca` file; none (a key, DER bytes, an empty file) is a usage error. */
+export function caCertificates(text: string, file: string): string[] {
+  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END CERTIFICATE-----/g)].map((m) => m[0]);
+  if (blocks.length === 0) {
+    throw new UsageError(`--ca \`${file}\` holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, {
+      hint: 'give the CA certificate(s) in PEM form; convert a DER file with `openssl x509 -inform der -in ca.der -out ca.pem`',
+    });
+  }
+  return blocks;
 }
