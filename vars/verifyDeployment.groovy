@@ -16,8 +16,10 @@ def call(Map config = [:]) {
         requestTimeout: ['string',          null],                     // per request (default 5s)
         field         : ['string',          null],                     // JSON path of the build (default buildNumber)
         stable        : ['integer',         null],                     // matching answers in a row per replica (default 2)
-        replicas      : ['integer',         null],                     // at least this many replicas
+        replicas      : ['integer',         null],                     // at least this many replicas (one URL: the pool's size)
         allAddresses  : ['boolean',         false],                    // check every address a host name resolves to
+        direct        : ['boolean',         false],                    // one URL is one replica, not a load balancer's pool
+        followRedirectsCrossHost: ['boolean', false],                  // credit a redirect to another host's answer
         allowNewer    : ['boolean',         false],                    // a newer build is not a failure
         insecure      : ['boolean',         false],                    // do not verify TLS certificates
         ca            : ['string',          null],                     // CA certificate file for TLS

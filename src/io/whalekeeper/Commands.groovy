@@ -162,7 +162,8 @@ class Commands implements Serializable {
                 argv += [flag, c[key].toString()]
             }
         }
-        [allAddresses: '--all-addresses', allowNewer: '--allow-newer', insecure: '--insecure'].each { String key, String flag ->
+        [allAddresses: '--all-addresses', allowNewer: '--allow-newer', insecure: '--insecure', direct: '--direct',
+         followRedirectsCrossHost: '--follow-redirects-cross-host'].each { String key, String flag ->
             if (c[key]) {
                 argv << flag
             }
@@ -184,7 +185,12 @@ class Commands implements Serializable {
         if (small) {
             return small + ' must be 1 or more'
         }
-        if (c.replicas != null && !c.allAddresses && c.replicas > c.url.size()) {
+        if (c.direct && c.allAddresses) {
+            return 'direct and allAddresses exclude each other (allAddresses already checks each address directly)'
+        }
+        // One URL without allAddresses or direct is a load balancer's pool: replicas is then its size, not a minimum.
+        boolean pool = c.url.size() == 1 && !c.allAddresses && !c.direct
+        if (c.replicas != null && !pool && !c.allAddresses && c.replicas > c.url.size()) {
             return "replicas: ${c.replicas} is more than the ${c.url.size()} url(s) given " +
                 '(allAddresses: true counts each address a host name resolves to as a replica)'
         }

@@ -39,7 +39,8 @@ class InjectionTest {
         cleanDockerAgent : ['images', 'volumes', 'buildCache', 'dryRun', 'failOnError'],
         cleanDockerBuild : ['failOnError'],
         dockerDiskCheck  : ['clean', 'returnStatus', 'failNotMeasured'],
-        verifyDeployment : ['stable', 'replicas', 'allAddresses', 'allowNewer', 'insecure', 'returnStatus', 'headers'],
+        verifyDeployment : ['stable', 'replicas', 'allAddresses', 'allowNewer', 'insecure', 'returnStatus', 'headers',
+                            'direct', 'followRedirectsCrossHost'],
         dockerInside     : ['failOnError'],
     ]
 

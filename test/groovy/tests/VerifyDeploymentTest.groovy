@@ -39,7 +39,18 @@ class VerifyDeploymentTest extends StepTestCase {
         assert errorOf { h.step('verifyDeployment', [url: ['https://a', 'https://b'], replicas: 3]) } ==
             'verifyDeployment: replicas: 3 is more than the 2 url(s) given (allAddresses: true counts each address a host ' +
             'name resolves to as a replica)'
+        assert errorOf { h.step('verifyDeployment', [url: 'https://a', direct: true, allAddresses: true]) } ==
+            'verifyDeployment: direct and allAddresses exclude each other (allAddresses already checks each address directly)'
         assert h.shCalls().empty
+    }
+
+    @Test
+    void 'one URL is a pool whose size is replicas, and direct and followRedirectsCrossHost reach the CLI'() {
+        h.step('verifyDeployment', [url: 'https://lb', replicas: 20])
+        assertCliCall(0, ['verify', 'https://lb', '--timeout', '10m', '--junit', 'whalekeeper-verify.xml', '--replicas', '20'])
+        h.step('verifyDeployment', [url: 'https://a', direct: true, followRedirectsCrossHost: true])
+        assertCliCall(1, ['verify', 'https://a', '--timeout', '10m', '--junit', 'whalekeeper-verify.xml', '--direct',
+                          '--follow-redirects-cross-host'])
     }
 
     @Test
