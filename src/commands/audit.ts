@@ -1,6 +1,6 @@
 // `whalekeeper audit`: reads pipeline files, reports every `docker run` without `--rm`, and with --fix adds it.
-import type { FileFinding } from '../core/audit-events.js';
-import { auditText, fixText } from '../core/audit.js';
+import type { FileFinding } from '../core/audit/events.js';
+import { auditText, fixText } from '../core/audit/audit.js';
 import type { Output } from '../core/events.js';
 import type { AuditFiles } from '../edge/audit-files.js';
 

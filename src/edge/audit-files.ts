@@ -1,7 +1,7 @@
 // The files `audit` reads: the paths given, directories walked for pipeline files; read and (with --fix) rewritten.
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { sourceKind, type SourceKind } from '../core/audit-sources.js';
+import { sourceKind, type SourceKind } from '../core/audit/sources.js';
 import { UsageError } from '../core/errors.js';
 
 /** A file to audit: how to show it, where it is, and how to read it. */

@@ -1,6 +1,6 @@
 // Renders the report of `whalekeeper audit`: `file:line: message` on stdout (the compiler convention editors
 // and CI annotations read), a summary on stderr; or, with --json, one versioned document on stdout.
-import type { AuditReport } from '../core/audit-events.js';
+import type { AuditReport } from '../core/audit/events.js';
 import { displayArgv, escapeControl } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import type { Style } from './style.js';

@@ -1,8 +1,8 @@
 // `audit`: every `docker run` / `docker container run` a pipeline runs without `--rm`, and the edit that adds it.
 // What counts as `--rm` is decided by the same option reader as `whalekeeper run` (`--rm=false` is a finding).
-import { shellSegments, type ShellSegment, type SourceKind } from './audit-sources.js';
-import { parseBool } from './pflag.js';
-import { parseRunArgs, RUN_FLAG_TABLE } from './run-args.js';
+import { shellSegments, type ShellSegment, type SourceKind } from './sources.js';
+import { parseBool } from '../pflag.js';
+import { parseRunArgs, RUN_FLAG_TABLE } from '../run-args.js';
 import { shellCommands, type ShellWord } from './shell-lex.js';
 
 /** Why a `docker run` is reported. */

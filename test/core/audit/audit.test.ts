@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditText, fixText } from '../../src/core/audit.js';
-import { sourceKind, type SourceKind } from '../../src/core/audit-sources.js';
+import { auditText, fixText } from '../../../src/core/audit/audit.js';
+import { sourceKind, type SourceKind } from '../../../src/core/audit/sources.js';
 
 const lines = (text: string, kind: SourceKind): number[] => auditText(text, kind).map((f) => f.line);
 
