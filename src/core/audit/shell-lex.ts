@@ -1,15 +1,20 @@
 // A small reader of shell command lines, enough to find the commands a script runs: words (quotes and escapes
-// resolved), `;`, `&&`, `||`, `|`, `&`, newlines, `\`-continuations, comments, and commands inside `$(…)` and backquotes
-// (inside double quotes too).
-// It does not expand anything: a word holding `$VAR` or `$(…)` is kept as written.
+// resolved), `;`, `&&`, `||`, `|`, `&`, newlines, `\`-continuations, comments, commands inside `$(…)` and backquotes
+// (inside double quotes too), array assignments `a=(…)`, and here-documents (their bodies are data, read as script
+// only when the command they feed is a shell: `sh <<EOF`, `bash -s <<'EOF'`).
+// It does not expand anything: a word holding `$VAR` or `$(…)` is kept as written (shell-expand.ts reads it).
 
 /** One word of a command, with where it sits in the text read. */
 export interface ShellWord {
   /** The word with quotes removed and escapes resolved; `$(…)`, `${…}` and backquotes kept as written. */
   readonly value: string;
+  /** For each character of `value`, its index in the text read. */
+  readonly origin: readonly number[];
   /** Index of its first character, and one past its last, in the text read. */
   readonly start: number;
   readonly end: number;
+  /** The elements of an array assignment (`NAME=(a b)`, `NAME+=(c)`): `value` is then `NAME=` or `NAME+=`. */
+  readonly array?: readonly ShellWord[];
 }
 
 /** One simple command: its words in order. */
@@ -20,27 +25,55 @@ export interface ShellCommand {
 /** Reads every simple command of a script, those inside command substitutions included. */
 export function shellCommands(text: string): ShellCommand[] {
   const out: ShellCommand[] = [];
-  lex(text, 0, undefined, out);
+  lex(text, 0, text.length, undefined, out);
   return out;
+}
+
+/** Programs that read a here-document as a script (`ssh host <<EOF` runs it on that host). */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'ssh']);
+
+/** The program a command runs: its first word that is not an assignment or `sudo`/`env`, without its directory. */
+export function programOf(words: readonly ShellWord[]): string | undefined {
+  for (const word of words) {
+    if (/^[A-Za-z_]\w*\+?=/.test(word.value) || word.value === 'sudo' || word.value === 'env' || word.value === 'exec') continue;
+    return word.value.slice(word.value.lastIndexOf('/') + 1);
+  }
+  return undefined;
+}
+
+/** Whether a command is a shell (or ssh) reading its script from standard input. */
+export function isShell(words: readonly ShellWord[]): boolean {
+  const program = programOf(words);
+  return program !== undefined && SHELLS.has(program);
 }
 
 const SEPARATORS = new Set(['\n', ';', '&', '|']);
 
-/** Reads commands from `i` until `closer` (`)` or a backquote) or the end; returns the index after the closer. */
-function lex(s: string, from: number, closer: string | undefined, out: ShellCommand[]): number {
+interface HereDoc {
+  readonly delimiter: string;
+  readonly stripTabs: boolean;
+  readonly words: ShellWord[];
+}
+
+/** Reads commands from `from` until `closer` (`)`, a backquote) or `limit`; returns the index after the closer. */
+function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[]): number {
   let words: ShellWord[] = [];
   let value: string | undefined;
+  let origin: number[] = [];
   let start = 0;
   let i = from;
-  const add = (text: string, at: number): void => {
+  let pending: HereDoc[] = [];
+  const add = (text: string, at: number, contiguous = true): void => {
     if (value === undefined) {
       value = '';
+      origin = [];
       start = at;
     }
     value += text;
+    for (let k = 0; k < text.length; k++) origin.push(contiguous ? at + k : at);
   };
-  const endWord = (): void => {
-    if (value !== undefined) words.push({ value, start, end: i });
+  const endWord = (array?: ShellWord[]): void => {
+    if (value !== undefined) words.push({ value, origin, start, end: i, ...(array ? { array } : {}) });
     value = undefined;
   };
   const endCommand = (): void => {
@@ -48,7 +81,7 @@ function lex(s: string, from: number, closer: string | undefined, out: ShellComm
     if (words.length > 0) out.push({ words });
     words = [];
   };
-  while (i < s.length) {
+  while (i < limit) {
     const c = s[i]!;
     if (closer !== undefined && c === closer) {
       endCommand();
@@ -59,63 +92,85 @@ function lex(s: string, from: number, closer: string | undefined, out: ShellComm
       if (next === '\n') i += 2;
       else if (next === '\r' && s[i + 2] === '\n') i += 3;
       else {
-        add(next ?? '', i);
+        add(next ?? '', i + 1);
         i += 2;
       }
       continue;
     }
     if (c === '#' && value === undefined) {
-      while (i < s.length && s[i] !== '\n') i++;
+      while (i < limit && s[i] !== '\n') i++;
       continue;
     }
     if (c === "'") {
       const close = s.indexOf("'", i + 1);
-      const end = close === -1 ? s.length : close;
-      add(s.slice(i + 1, end), i);
+      const end = close === -1 || close > limit ? limit : close;
+      if (value === undefined) add('', i);
+      add(s.slice(i + 1, end), i + 1);
       i = end + 1;
       continue;
     }
     if (c === '"') {
-      const at = i;
-      let text = '';
+      if (value === undefined) add('', i);
       i++;
-      while (i < s.length && s[i] !== '"') {
+      while (i < limit && s[i] !== '"') {
         // A command substitution inside double quotes still runs its commands: read them too.
         if ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`') {
           const sub = i;
-          i = lex(s, s[i] === '`' ? i + 1 : i + 2, s[i] === '`' ? '`' : ')', out);
-          text += s.slice(sub, i);
+          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out);
+          add(s.slice(sub, i), sub);
           continue;
         }
-        if (s[i] === '\\' && i + 1 < s.length) {
+        if (s[i] === '\\' && i + 1 < limit) {
           const next = s[i + 1]!;
-          if (next !== '\n') text += '"\\$`'.includes(next) ? next : `\\${next}`;
+          if (next !== '\n') add('"\\$`'.includes(next) ? next : `\\${next}`, '"\\$`'.includes(next) ? i + 1 : i);
           i += 2;
           continue;
         }
-        text += s[i];
+        add(s[i]!, i);
         i++;
       }
-      add(text, at);
       i++;
       continue;
     }
     if ((c === '$' && s[i + 1] === '(') || c === '`') {
       const at = i;
-      i = lex(s, c === '`' ? i + 1 : i + 2, c === '`' ? '`' : ')', out);
+      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out);
       add(s.slice(at, i), at);
       continue;
     }
     if (c === '$' && s[i + 1] === '{') {
       const close = s.indexOf('}', i);
-      const end = close === -1 ? s.length : close + 1;
+      const end = close === -1 || close >= limit ? limit : close + 1;
       add(s.slice(i, end), i);
       i = end;
       continue;
     }
+    // `NAME=(a b c)`, `NAME+=(d)`: an array assignment, its elements read as words.
+    if (c === '(' && value !== undefined && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+      const inner: ShellCommand[] = [];
+      const close = arrayEnd(s, i + 1, limit);
+      lex(s, i + 1, close, undefined, inner);
+      i = Math.min(close + 1, limit);
+      endWord(inner.flatMap((command) => command.words));
+      continue;
+    }
+    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line (`<<<` is a here-string).
+    if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
+      const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([A-Za-z_][\w.-]*))/.exec(s.slice(i, Math.min(limit, i + 200)));
+      if (m) {
+        endWord();
+        pending.push({ delimiter: m[2] ?? m[3] ?? m[4]!, stripTabs: m[1] === '-', words });
+        i += m[0].length;
+        continue;
+      }
+    }
     if (SEPARATORS.has(c) || ((c === '(' || c === ')') && value === undefined)) {
       endCommand();
       i++;
+      if (c === '\n' && pending.length > 0) {
+        for (const doc of pending) i = hereDocument(s, i, limit, doc, out);
+        pending = [];
+      }
       continue;
     }
     if (c === ' ' || c === '\t' || c === '\r') {
@@ -128,4 +183,37 @@ function lex(s: string, from: number, closer: string | undefined, out: ShellComm
   }
   endCommand();
   return i;
+}
+
+/** The index of the `)` that closes an array assignment opened before `from`. */
+function arrayEnd(s: string, from: number, limit: number): number {
+  let quote: string | undefined;
+  for (let i = from; i < limit; i++) {
+    const c = s[i]!;
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === ')') return i;
+  }
+  return limit;
+}
+
+/** Past a here-document's body (from the line after its command): read as script when a shell is fed it. */
+function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[]): number {
+  let i = from;
+  while (i < limit) {
+    const eol = s.indexOf('\n', i);
+    const end = eol === -1 || eol > limit ? limit : eol;
+    const line = s.slice(i, end).replace(/\r$/, '');
+    if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) {
+      if (isShell(doc.words)) lex(s, from, i, undefined, out);
+      return Math.min(end + 1, limit);
+    }
+    i = end + 1;
+  }
+  // No closing line: the body runs to the end, as the shell reads it (with a warning).
+  if (isShell(doc.words)) lex(s, from, limit, undefined, out);
+  return limit;
 }

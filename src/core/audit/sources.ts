@@ -1,10 +1,15 @@
 // The shell scripts inside the files `audit` reads: a Groovy file's `sh` strings (Groovy escapes decoded), a CI YAML's
 // commands (YAML syntax blanked), a Makefile's recipes, a shell script as is. Each keeps a map back to the file's text.
+import { groovyScripts } from './groovy.js';
 
-/** A shell script found in a file: its text, and for each character the offset it came from in the file. */
+/**
+ * A shell script found in a file: its text, and for each character the offset it came from in the file; `via` when a
+ * Groovy variable held it: the variable, and the offsets of the `sh` call it reached.
+ */
 export interface ShellSegment {
   readonly text: string;
   readonly origin: readonly number[];
+  readonly via?: { readonly variable: string; readonly at: number; readonly end: number };
 }
 
 /** The kinds of file `audit` reads. */
@@ -30,7 +35,7 @@ export function shellSegments(text: string, kind: SourceKind): ShellSegment[] {
     case 'yaml':
       return [identity(blankYamlSyntax(text))];
     case 'groovy':
-      return groovyShellStrings(text);
+      return groovyScripts(text);
   }
 }
 
@@ -82,90 +87,4 @@ function blankYamlSyntax(text: string): string {
       return ' '.repeat(head) + command.padEnd(value.length, ' ');
     })
     .join('\n');
-}
-
-/** Groovy string escapes: what the escaped character decodes to (a `\` before a newline removes the newline). */
-const GROOVY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', "'": "'", '"': '"', $: '$', n: '\n', t: '\t', r: '\r', '\n': '' };
-
-/**
- * The strings a Groovy file passes to `sh` (`sh 'x'`, `sh("""x""")`, `sh(script: '''x''', label: 'y')`), decoded
- * as Groovy decodes them: `\\` at a line's end becomes the shell's own continuation, `\$` a `$`.
- */
-function groovyShellStrings(text: string): ShellSegment[] {
-  const segments: ShellSegment[] = [];
-  const callees: Array<string | undefined> = [];
-  let previous: string[] = [];
-  // A command-style `sh label: 'x', script: '…'` (no parentheses): its arguments run to the end of the statement.
-  let shStatement = false;
-  let shDepth = 0;
-  let i = 0;
-  const remember = (token: string): void => {
-    previous = [...previous.slice(-2), token];
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      i = close === -1 ? text.length : close + 2;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      const decoded: string[] = [];
-      const origin: number[] = [];
-      let j = i + quote.length;
-      while (j < text.length && !text.startsWith(quote, j)) {
-        if (text[j] === '\\' && j + 1 < text.length) {
-          const escaped = GROOVY_ESCAPES[text[j + 1]!];
-          const out = escaped ?? text.slice(j, j + 2);
-          for (let k = 0; k < out.length; k++) {
-            decoded.push(out[k]!);
-            origin.push(j + (escaped === undefined ? k : 0));
-          }
-          j += 2;
-          continue;
-        }
-        decoded.push(text[j]!);
-        origin.push(j);
-        j++;
-      }
-      const [first, before, last] = [previous.at(-3), previous.at(-2), previous.at(-1)];
-      const callee = callees.at(-1);
-      const scriptKey = last === ':' && before === 'script';
-      // `sh 'x'`, `sh('x')`, `sh(script: 'x', …)`, `sh script: 'x', …`
-      const isSh =
-        last === 'sh' || (callee === 'sh' && (last === '(' || scriptKey)) || (scriptKey && (first === 'sh' || (shStatement && callees.length === shDepth)));
-      if (isSh) segments.push({ text: decoded.join(''), origin });
-      remember('string');
-      i = j + quote.length;
-      continue;
-    }
-    if (/[A-Za-z_$]/.test(c)) {
-      const word = /^[\w$]+/.exec(text.slice(i, i + 100))![0];
-      if (word === 'sh') {
-        shStatement = true;
-        shDepth = callees.length;
-      }
-      remember(word);
-      i += word.length;
-      continue;
-    }
-    // A statement ends at a line's end, unless its arguments go on (`sh label: 'x',` ⏎ `script: '…'`).
-    if ((c === '\n' || c === ';') && callees.length === shDepth && previous.at(-1) !== ',' && previous.at(-1) !== ':') shStatement = false;
-    if (c === '(') {
-      callees.push(previous.at(-1));
-      remember('(');
-    } else if (c === ')') {
-      callees.pop();
-      remember(')');
-    } else if (c === ':' || c === ',') {
-      remember(c);
-    }
-    i++;
-  }
-  return segments;
 }

@@ -1,0 +1,264 @@
+// Expands the words of a `docker run` with what the script itself assigns before it: `OPTS="--rm"`, `export OPTS=…`,
+// `params=(--rm -v x:y)`, `params+=(…)`. A variable the script does not assign (the environment, a parameter,
+// another file), a command substitution or a positional parameter stays unknown: the caller calls that "cannot tell".
+import type { ShellCommand, ShellWord } from './shell-lex.js';
+
+/** A word after expansion, with the origin of each character in the text read. */
+export interface Field {
+  readonly value: string;
+  readonly origin: readonly number[];
+  /** The word was one expansion whose value is unknown: `scalar` (`$X`, `"${X:-}"`) or `list` (`"${a[@]}"`, `"$@"`). */
+  readonly opaque?: 'scalar' | 'list';
+  /** The names of the unknown expansions in this word. */
+  readonly unknown?: readonly string[];
+}
+
+interface Assignment {
+  readonly at: number;
+  readonly append: boolean;
+  /** A scalar's value word, or an array's elements. */
+  readonly word?: ShellWord;
+  readonly elements?: readonly ShellWord[];
+}
+
+/** The variables a script assigns, each with its assignments in order. */
+export type Assignments = ReadonlyMap<string, readonly Assignment[]>;
+
+/** Commands that assign with their arguments (`export A=1`, `local -a B=(x)`). */
+const DECLARERS = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
+
+/** Every assignment of a script: `A=1` alone on its command (not `A=1 cmd`, which is the command's environment). */
+export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
+  const out = new Map<string, Assignment[]>();
+  for (const { words } of commands) {
+    const declarer = DECLARERS.has(words[0]?.value ?? '');
+    const candidates = declarer ? words.slice(1).filter((w) => !w.value.startsWith('-')) : words;
+    if (!declarer && !candidates.every((w) => /^[A-Za-z_]\w*\+?=/.test(w.value))) continue;
+    for (const word of candidates) {
+      const m = /^([A-Za-z_]\w*)(\+?)=/.exec(word.value);
+      if (!m) continue;
+      const list = out.get(m[1]!) ?? [];
+      const append = m[2] === '+';
+      const cut = m[0].length;
+      const rest: ShellWord = { ...word, value: word.value.slice(cut), origin: word.origin.slice(cut) };
+      list.push({ at: word.start, append, ...(word.array ? { elements: word.array } : { word: rest }) });
+      out.set(m[1]!, list);
+    }
+  }
+  return out;
+}
+
+/** What a variable holds where it is used: its elements (one for a scalar), or undefined when unknown. */
+type Value = Array<{ value: string; origin: number[] }> | undefined;
+
+/** Expands words as the shell would, with the assignments made before `at`. */
+export class Expander {
+  private readonly active = new Set<string>();
+
+  constructor(
+    private readonly text: string,
+    private readonly assignments: Assignments,
+  ) {}
+
+  /** The fields of the words, in order. */
+  fields(words: readonly ShellWord[], at: number): Field[] {
+    return words.flatMap((word) => this.expand(word, at));
+  }
+
+  /** Whether every word of an assignment of this variable names `--rm`: then which one is used does not matter. */
+  private allHoldRm(list: readonly Assignment[], at: number): boolean {
+    return list.every((a) => (a.elements ?? (a.word ? [a.word] : [])).some((w) => this.expand(w, at).some((f) => f.value.split(/\s+/).includes('--rm'))));
+  }
+
+  private value(name: string, at: number): Value {
+    const list = (this.assignments.get(name) ?? []).filter((a) => a.at < at);
+    if (list.length === 0 || this.active.has(name)) return undefined;
+    this.active.add(name);
+    try {
+      const sets = list.filter((a) => !a.append);
+      // Assigned once (and appended to), or assigned several times, each value naming `--rm`.
+      if (sets.length > 1 && !this.allHoldRm(sets, at)) return undefined;
+      const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
+      const used = list.slice(base).filter((a) => a.append || a === sets[0]);
+      const out: Array<{ value: string; origin: number[] }> = [];
+      for (const a of used) {
+        if (a.elements) {
+          for (const element of a.elements) {
+            const fields = this.expand(element, a.at);
+            if (fields.some((f) => f.unknown)) return undefined;
+            out.push(...fields.map((f) => ({ value: f.value, origin: [...f.origin] })));
+          }
+        } else if (a.word) {
+          const whole = this.quoted(a.word, a.at);
+          if (whole === undefined) return undefined;
+          if (a.append && out.length > 0) {
+            out[0] = { value: out[0]!.value + whole.value, origin: [...out[0]!.origin, ...whole.origin] };
+          } else out.push(whole);
+        }
+      }
+      return out;
+    } finally {
+      this.active.delete(name);
+    }
+  }
+
+  /** An assignment's value word, expanded without field splitting; undefined when it holds anything unknown. */
+  private quoted(word: ShellWord, at: number): { value: string; origin: number[] } | undefined {
+    const fields = this.expand(word, at, true);
+    if (fields.some((f) => f.unknown)) return undefined;
+    return { value: fields.map((f) => f.value).join(' '), origin: fields.flatMap((f) => [...f.origin]) };
+  }
+
+  /** One word's fields. The raw text is read again: quotes decide field splitting and `"${a[@]}"`. */
+  private expand(word: ShellWord, at: number, noSplit = false): Field[] {
+    const s = this.text;
+    const fields: Field[] = [];
+    let value: string | undefined;
+    let origin: number[] = [];
+    let unknown: string[] = [];
+    let pieces = 0;
+    let opaque: 'scalar' | 'list' | undefined;
+    const open = (): void => {
+      if (value === undefined) {
+        value = '';
+        origin = [];
+      }
+    };
+    const push = (text: string, from: readonly number[] | number): void => {
+      open();
+      value += text;
+      for (let k = 0; k < text.length; k++) origin.push(typeof from === 'number' ? from + k : from[k]!);
+    };
+    const close = (): void => {
+      if (value !== undefined) fields.push({ value, origin, ...(unknown.length > 0 ? { unknown } : {}) });
+      value = undefined;
+      unknown = [];
+    };
+    const expansion = (raw: string, at0: number, quoted: boolean): void => {
+      pieces++;
+      const ref = parseReference(raw);
+      const known = ref?.name === undefined ? undefined : this.value(ref.name, at);
+      if (ref === undefined || known === undefined || (ref.op !== undefined && ref.op !== ':-' && ref.op !== '-')) {
+        opaque = ref?.list || raw === '$@' || raw === '$*' ? 'list' : 'scalar';
+        unknown.push(ref?.name ?? raw);
+        push(raw, at0);
+        return;
+      }
+      const elements = ref.list ? known : ref.index !== undefined ? known.slice(ref.index, ref.index + 1) : known.slice(0, 1);
+      elements.forEach((element, n) => {
+        if (n > 0 && !noSplit) close();
+        if (n > 0 && noSplit) push(' ', at0);
+        if (quoted || noSplit) {
+          open();
+          push(element.value, element.origin);
+          return;
+        }
+        // Unquoted: split on blanks, each piece joining the words around it at the edges.
+        const parts = [...element.value.matchAll(/[^ \t\n]+/g)];
+        if (parts.length === 0) return;
+        if (/^[ \t\n]/.test(element.value)) close();
+        parts.forEach((m, k) => {
+          if (k > 0) close();
+          push(m[0], element.origin.slice(m.index, m.index + m[0].length));
+        });
+        if (/[ \t\n]$/.test(element.value)) close();
+      });
+    };
+    if (word.array) return [{ value: word.value, origin: word.origin }];
+    let i = word.start;
+    const end = word.end;
+    while (i < end) {
+      const c = s[i]!;
+      if (c === "'") {
+        const close2 = s.indexOf("'", i + 1);
+        const stop = close2 === -1 || close2 > end ? end : close2;
+        open();
+        pieces++;
+        push(s.slice(i + 1, stop), i + 1);
+        i = stop + 1;
+      } else if (c === '"') {
+        open();
+        i++;
+        while (i < end && s[i] !== '"') {
+          if (s[i] === '\\' && '"\\$`'.includes(s[i + 1] ?? '')) {
+            push(s[i + 1]!, i + 1);
+            pieces++;
+            i += 2;
+          } else if (s[i] === '$' || s[i] === '`') {
+            const raw = expansionAt(s, i, end);
+            if (raw.length === 1) {
+              push('$', i);
+              pieces++;
+              i++;
+            } else {
+              expansion(raw, i, true);
+              i += raw.length;
+            }
+          } else {
+            push(s[i]!, i);
+            pieces++;
+            i++;
+          }
+        }
+        i++;
+      } else if (c === '\\') {
+        if (s[i + 1] !== '\n') push(s[i + 1] ?? '', i + 1);
+        pieces++;
+        i += 2;
+      } else if (c === '$' || c === '`') {
+        const raw = expansionAt(s, i, end);
+        if (raw.length === 1) {
+          push('$', i);
+          pieces++;
+          i++;
+        } else {
+          expansion(raw, i, noSplit);
+          i += raw.length;
+        }
+      } else {
+        push(c, i);
+        pieces++;
+        i++;
+      }
+    }
+    close();
+    // The word was one unknown expansion and nothing else: the caller decides whether it may be options.
+    if (pieces === 1 && opaque !== undefined && fields.length === 1) return [{ ...fields[0]!, opaque }];
+    return fields;
+  }
+}
+
+/** The text of the expansion starting at `i` (`$X`, `${…}`, `$(…)`, a backquoted command, `$1`, `$@`), or `$` alone. */
+function expansionAt(s: string, i: number, end: number): string {
+  if (s[i] === '`') {
+    const close = s.indexOf('`', i + 1);
+    return s.slice(i, close === -1 || close >= end ? end : close + 1);
+  }
+  const next = s[i + 1] ?? '';
+  if (next === '{' || next === '(') {
+    const pair = next === '{' ? '}' : ')';
+    let depth = 0;
+    for (let j = i + 1; j < end; j++) {
+      if (s[j] === next) depth++;
+      else if (s[j] === pair && --depth === 0) return s.slice(i, j + 1);
+    }
+    return s.slice(i, end);
+  }
+  const name = /^[A-Za-z_]\w*|^[0-9@*#?$!-]/.exec(s.slice(i + 1, end));
+  return name ? `$${name[0]}` : '$';
+}
+
+/** A parameter reference: `$X`, `${X}`, `${X[@]}`, `${X[2]}`, `${X:-default}`; undefined for `$(…)` and the like. */
+function parseReference(raw: string): { name: string; list: boolean; index?: number; op?: string } | undefined {
+  const simple = /^\$([A-Za-z_]\w*)$/.exec(raw);
+  if (simple) return { name: simple[1]!, list: false };
+  const braced = /^\$\{([A-Za-z_]\w*)(?:\[(@|\*|\d+)\])?(?:(:?[-+=?]|##?|%%?|\/\/?|:)(.*))?\}$/s.exec(raw);
+  if (!braced) return undefined;
+  const [, name, index, op] = braced;
+  return {
+    name: name!,
+    list: index === '@' || index === '*',
+    ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}),
+    ...(op !== undefined ? { op } : {}),
+  };
+}
