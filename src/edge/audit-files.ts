@@ -14,8 +14,10 @@ export interface AuditFile {
 /** The file system, narrowed to what `audit` does with it. */
 export interface AuditFiles {
   list(paths: readonly string[]): Promise<AuditFile[]>;
-  read(path: string): Promise<string>;
-  write(path: string, text: string): Promise<void>;
+  /** The file's bytes; rejects with a one-line reason (`EACCES: permission denied`) when it cannot be read. */
+  read(path: string): Promise<Uint8Array>;
+  /** Replaces the file's bytes in place (its mode, owner and links kept); rejects with a one-line reason. */
+  write(path: string, bytes: Uint8Array): Promise<void>;
 }
 
 /** Directories never walked: version control and dependencies. */
@@ -49,7 +51,16 @@ export function createAuditFiles(cwd: string): AuditFiles {
       }
       return out;
     },
-    read: (path) => readFile(path, 'utf8'),
-    write: (path, text) => writeFile(path, text),
+    read: (path) => readFile(path).catch((error: unknown) => Promise.reject(ioFailure(error))),
+    // In place, not through a temporary file: `--fix` edits a file the user owns and keeps what it is (setuid bits,
+    // hard links, a symbolic link named on the command line); the walk never follows links nor lists non-files.
+    write: (path, bytes) => writeFile(path, bytes).catch((error: unknown) => Promise.reject(ioFailure(error))),
   };
+}
+
+/** A file system error as one line without the path (the report names the file): `EACCES: permission denied`. */
+function ioFailure(error: unknown): Error {
+  const e = error as NodeJS.ErrnoException;
+  const reason = e.code !== undefined ? e.message.replace(/^([A-Z]+: [^,]*).*$/s, '$1') : String(e.message ?? error);
+  return new Error(reason, { cause: error });
 }

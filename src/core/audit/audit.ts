@@ -164,7 +164,7 @@ const MESSAGES: Readonly<Record<FindingKind, string>> = {
 
 /** The message of a finding: its kind, what the file does not hold, and where a script held in a variable runs. */
 function messageOf(kind: FindingKind, unknown: readonly string[], via: Via | undefined): string {
-  const from = unknown.length > 0 ? `: ${[...new Set(unknown)].map((u) => `\`${u}\``).join(', ')} is not set in this file` : '';
+  const from = unknown.length > 0 ? `: ${[...new Set(unknown)].map((u) => `\`${u}\``).join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not known from this file` : '';
   const where = via ? ` (the script in \`${via.variable}\`, given to \`sh\` on line ${via.line})` : '';
   if (kind === 'cannot-tell') return `${MESSAGES[kind]}${from}${where}`;
   const [head, tail] = MESSAGES[kind].split(': ');
@@ -253,6 +253,6 @@ export function fixText(text: string, findings: readonly Finding[]): string {
 }
 
 /** The offsets where `--fix` inserts, last first (so earlier offsets stay valid). */
-function insertions(findings: readonly Finding[]): number[] {
+export function insertions(findings: readonly Finding[]): number[] {
   return [...new Set(findings.map((f) => f.insertAt).filter((o): o is number => o !== undefined))].sort((a, b) => b - a);
 }

@@ -202,11 +202,15 @@ class Evaluator {
     const alternatives = this.alternatives(name);
     if (alternatives.length === 0 || this.active.has(name)) return placeholder(name, at);
     this.active.add(name);
+    const mark = used.length;
+    used.push(name);
     try {
       const values = alternatives.map((parts) => concat(parts.map((p) => this.evaluate(p, used))));
       const holdsRm = (v: Traced): boolean => /(^|\s)--rm(\s|$)/.test(v.text);
-      if (values.length > 1 && !values.every(holdsRm)) return placeholder(name, at);
-      used.push(name);
+      if (values.length > 1 && !values.every(holdsRm)) {
+        used.splice(mark);
+        return placeholder(name, at);
+      }
       return values[0]!;
     } finally {
       this.active.delete(name);

@@ -9,7 +9,7 @@ export interface Field {
   readonly origin: readonly number[];
   /** The word was one expansion whose value is unknown: `scalar` (`$X`, `"${X:-}"`) or `list` (`"${a[@]}"`, `"$@"`). */
   readonly opaque?: 'scalar' | 'list';
-  /** The names of the unknown expansions in this word. */
+  /** The unknown expansions in this word, as written (`$OPTS`, `${a[@]}`, `$(…)`). */
   readonly unknown?: readonly string[];
 }
 
@@ -40,7 +40,7 @@ export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
       const list = out.get(m[1]!) ?? [];
       const append = m[2] === '+';
       const cut = m[0].length;
-      const rest: ShellWord = { ...word, value: word.value.slice(cut), origin: word.origin.slice(cut) };
+      const rest: ShellWord = { ...word, value: word.value.slice(cut), origin: word.origin.slice(cut), start: word.start + cut };
       list.push({ at: word.start, append, ...(word.array ? { elements: word.array } : { word: rest }) });
       out.set(m[1]!, list);
     }
@@ -140,7 +140,7 @@ export class Expander {
       const known = ref?.name === undefined ? undefined : this.value(ref.name, at);
       if (ref === undefined || known === undefined || (ref.op !== undefined && ref.op !== ':-' && ref.op !== '-')) {
         opaque = ref?.list || raw === '$@' || raw === '$*' ? 'list' : 'scalar';
-        unknown.push(ref?.name ?? raw);
+        unknown.push(raw);
         push(raw, at0);
         return;
       }
