@@ -49,7 +49,7 @@ export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
 }
 
 /** What a variable holds where it is used: its elements (one for a scalar), or undefined when unknown. */
-type Value = Array<{ value: string; origin: number[] }> | undefined;
+type Value = Field[] | undefined;
 
 /** Expands words as the shell would, with the assignments made before `at`. */
 export class Expander {
@@ -65,35 +65,31 @@ export class Expander {
     return words.flatMap((word) => this.expand(word, at));
   }
 
-  /** Whether every word of an assignment of this variable names `--rm`: then which one is used does not matter. */
+  /** Whether every assignment of a variable names `--rm`: then which one is used does not matter. */
   private allHoldRm(list: readonly Assignment[], at: number): boolean {
     return list.every((a) => (a.elements ?? (a.word ? [a.word] : [])).some((w) => this.expand(w, at).some((f) => f.value.split(/\s+/).includes('--rm'))));
   }
 
+  /**
+   * A variable's value: assigned once (and appended to), or assigned several times, each value naming `--rm`.
+   * An element whose own value is unknown stays in it, opaque (`args+=(-e "$v")`: `-e` and an unknown value).
+   */
   private value(name: string, at: number): Value {
     const list = (this.assignments.get(name) ?? []).filter((a) => a.at < at);
     if (list.length === 0 || this.active.has(name)) return undefined;
     this.active.add(name);
     try {
       const sets = list.filter((a) => !a.append);
-      // Assigned once (and appended to), or assigned several times, each value naming `--rm`.
       if (sets.length > 1 && !this.allHoldRm(sets, at)) return undefined;
       const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
-      const used = list.slice(base).filter((a) => a.append || a === sets[0]);
-      const out: Array<{ value: string; origin: number[] }> = [];
-      for (const a of used) {
-        if (a.elements) {
-          for (const element of a.elements) {
-            const fields = this.expand(element, a.at);
-            if (fields.some((f) => f.unknown)) return undefined;
-            out.push(...fields.map((f) => ({ value: f.value, origin: [...f.origin] })));
-          }
-        } else if (a.word) {
-          const whole = this.quoted(a.word, a.at);
-          if (whole === undefined) return undefined;
-          if (a.append && out.length > 0) {
-            out[0] = { value: out[0]!.value + whole.value, origin: [...out[0]!.origin, ...whole.origin] };
-          } else out.push(whole);
+      const out: Field[] = [];
+      for (const a of list.slice(base).filter((b) => b.append || b === sets[0])) {
+        if (a.elements) out.push(...a.elements.flatMap((element) => this.expand(element, a.at)));
+        else if (a.word) {
+          const whole = this.joined(a.word, a.at);
+          const last = out.at(-1);
+          out[a.append && last ? out.length - 1 : out.length] =
+            a.append && last ? { value: last.value + whole.value, origin: [...last.origin, ...whole.origin], unknown: [...(last.unknown ?? []), ...(whole.unknown ?? [])] } : whole;
         }
       }
       return out;
@@ -102,17 +98,20 @@ export class Expander {
     }
   }
 
-  /** An assignment's value word, expanded without field splitting; undefined when it holds anything unknown. */
-  private quoted(word: ShellWord, at: number): { value: string; origin: number[] } | undefined {
+  /** An assignment's value word, expanded without field splitting: opaque when it is one unknown expansion. */
+  private joined(word: ShellWord, at: number): Field {
     const fields = this.expand(word, at, true);
-    if (fields.some((f) => f.unknown)) return undefined;
-    return { value: fields.map((f) => f.value).join(' '), origin: fields.flatMap((f) => [...f.origin]) };
+    if (fields.length === 1) return fields[0]!;
+    const unknown = fields.flatMap((f) => f.unknown ?? []);
+    return { value: fields.map((f) => f.value).join(' '), origin: fields.flatMap((f) => [...f.origin]), ...(unknown.length > 0 ? { unknown } : {}) };
   }
 
   /** One word's fields. The raw text is read again: quotes decide field splitting and `"${a[@]}"`. */
   private expand(word: ShellWord, at: number, noSplit = false): Field[] {
+    if (word.array) return [{ value: word.value, origin: word.origin }];
     const s = this.text;
     const fields: Field[] = [];
+    // The field being built: its text, origins, unknown expansions, and (to tell an opaque field) its pieces.
     let value: string | undefined;
     let origin: number[] = [];
     let unknown: string[] = [];
@@ -126,54 +125,59 @@ export class Expander {
     };
     const push = (text: string, from: readonly number[] | number): void => {
       open();
+      pieces++;
       value += text;
       for (let k = 0; k < text.length; k++) origin.push(typeof from === 'number' ? from + k : from[k]!);
     };
     const close = (): void => {
-      if (value !== undefined) fields.push({ value, origin, ...(unknown.length > 0 ? { unknown } : {}) });
+      if (value !== undefined) {
+        const only = pieces === 1 && opaque !== undefined ? { opaque } : {};
+        fields.push({ value, origin, ...(unknown.length > 0 ? { unknown } : {}), ...only });
+      }
       value = undefined;
       unknown = [];
+      pieces = 0;
+      opaque = undefined;
+    };
+    const element = (field: Field): void => {
+      push(field.value, field.origin);
+      unknown.push(...(field.unknown ?? []));
+      if (field.opaque) opaque = field.opaque;
     };
     const expansion = (raw: string, at0: number, quoted: boolean): void => {
-      pieces++;
       const ref = parseReference(raw);
       const known = ref?.name === undefined ? undefined : this.value(ref.name, at);
       if (ref === undefined || known === undefined || (ref.op !== undefined && ref.op !== ':-' && ref.op !== '-')) {
+        push(raw, at0);
         opaque = ref?.list || raw === '$@' || raw === '$*' ? 'list' : 'scalar';
         unknown.push(raw);
-        push(raw, at0);
         return;
       }
       const elements = ref.list ? known : ref.index !== undefined ? known.slice(ref.index, ref.index + 1) : known.slice(0, 1);
-      elements.forEach((element, n) => {
+      elements.forEach((one, n) => {
         if (n > 0 && !noSplit) close();
         if (n > 0 && noSplit) push(' ', at0);
-        if (quoted || noSplit) {
-          open();
-          push(element.value, element.origin);
+        // Quoted, or an opaque element: one field; unquoted: split on blanks, the pieces at the edges joining the
+        // words around it.
+        if (quoted || noSplit || one.opaque) {
+          element(one);
           return;
         }
-        // Unquoted: split on blanks, each piece joining the words around it at the edges.
-        const parts = [...element.value.matchAll(/[^ \t\n]+/g)];
-        if (parts.length === 0) return;
-        if (/^[ \t\n]/.test(element.value)) close();
+        const parts = [...one.value.matchAll(/[^ \t\n]+/g)];
+        if (/^[ \t\n]/.test(one.value)) close();
         parts.forEach((m, k) => {
           if (k > 0) close();
-          push(m[0], element.origin.slice(m.index, m.index + m[0].length));
+          element({ value: m[0], origin: one.origin.slice(m.index, m.index + m[0].length), ...(one.unknown ? { unknown: one.unknown } : {}) });
         });
-        if (/[ \t\n]$/.test(element.value)) close();
+        if (parts.length > 0 && /[ \t\n]$/.test(one.value)) close();
       });
     };
-    if (word.array) return [{ value: word.value, origin: word.origin }];
     let i = word.start;
     const end = word.end;
     while (i < end) {
       const c = s[i]!;
       if (c === "'") {
-        const close2 = s.indexOf("'", i + 1);
-        const stop = close2 === -1 || close2 > end ? end : close2;
-        open();
-        pieces++;
+        const stop = Math.min(end, s.indexOf("'", i + 1) === -1 ? end : s.indexOf("'", i + 1));
         push(s.slice(i + 1, stop), i + 1);
         i = stop + 1;
       } else if (c === '"') {
@@ -182,48 +186,32 @@ export class Expander {
         while (i < end && s[i] !== '"') {
           if (s[i] === '\\' && '"\\$`'.includes(s[i + 1] ?? '')) {
             push(s[i + 1]!, i + 1);
-            pieces++;
             i += 2;
           } else if (s[i] === '$' || s[i] === '`') {
             const raw = expansionAt(s, i, end);
-            if (raw.length === 1) {
-              push('$', i);
-              pieces++;
-              i++;
-            } else {
-              expansion(raw, i, true);
-              i += raw.length;
-            }
+            if (raw.length === 1) push('$', i);
+            else expansion(raw, i, true);
+            i += raw.length;
           } else {
             push(s[i]!, i);
-            pieces++;
             i++;
           }
         }
         i++;
       } else if (c === '\\') {
         if (s[i + 1] !== '\n') push(s[i + 1] ?? '', i + 1);
-        pieces++;
         i += 2;
       } else if (c === '$' || c === '`') {
         const raw = expansionAt(s, i, end);
-        if (raw.length === 1) {
-          push('$', i);
-          pieces++;
-          i++;
-        } else {
-          expansion(raw, i, noSplit);
-          i += raw.length;
-        }
+        if (raw.length === 1) push('$', i);
+        else expansion(raw, i, noSplit);
+        i += raw.length;
       } else {
         push(c, i);
-        pieces++;
         i++;
       }
     }
     close();
-    // The word was one unknown expansion and nothing else: the caller decides whether it may be options.
-    if (pieces === 1 && opaque !== undefined && fields.length === 1) return [{ ...fields[0]!, opaque }];
     return fields;
   }
 }
