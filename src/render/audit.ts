@@ -32,14 +32,14 @@ export function renderAuditHuman(report: AuditReport, style: Style): Out[] {
   const open = real.filter((f) => !f.fixed).length;
   const fixed = real.length - open;
   const unsure = report.findings.length - real.length;
+  const leftToYou = real.some((f) => !f.fixed && f.kind === 'rm-false') ? ' (`--rm=false` is left to you: remove it)' : '';
   const parts = [
     fixed > 0 ? `fixed ${fixed}` : undefined,
-    open > 0 ? style.warn(`${open} \`docker run\` without \`--rm\``) : undefined,
-    open > 0 && real.some((f) => !f.fixed && f.kind === 'rm-false') ? '(`--rm=false` is left to you: remove it)' : undefined,
-    unsure > 0 ? (report.strict ? style.warn : (t: string): string => t)(`${unsure} \`docker run\` it cannot tell about${report.strict ? ' (--strict)' : ''}`) : undefined,
+    open > 0 ? `${style.warn(`${open} \`docker run\` without \`--rm\``)}${leftToYou}` : undefined,
+    unsure > 0 ? (report.strict ? style.warn : (t: string): string => t)(`${unsure} it cannot tell about${report.strict ? ' (counted: --strict)' : ''}`) : undefined,
     report.failures.length > 0 ? style.warn(`${plural(report.failures.length, 'file', 'files')} failed`) : undefined,
   ].filter((part) => part !== undefined);
-  const summary = parts.length === 0 ? `no \`docker run\` without \`--rm\` in ${report.filesScanned} file(s)` : `${parts.join(' ')} in ${report.filesScanned} file(s)`;
+  const summary = parts.length === 0 ? `no \`docker run\` without \`--rm\` in ${report.filesScanned} file(s)` : `${parts.join(', ')} in ${report.filesScanned} file(s)`;
   lines.push({ stream: 'err', text: `whalekeeper: audit: ${summary}` });
   return lines;
 }
