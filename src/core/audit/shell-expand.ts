@@ -27,12 +27,17 @@ export type Assignments = ReadonlyMap<string, readonly Assignment[]>;
 /** Commands that assign with their arguments (`export A=1`, `local -a B=(x)`). */
 const DECLARERS = new Set(['export', 'local', 'declare', 'typeset', 'readonly']);
 
+/** Shell keywords that may come before an assignment on its line. */
+const KEYWORDS = new Set(['do', 'then', 'else', '{', '!']);
+
 /** Every assignment of a script: `A=1` alone on its command (not `A=1 cmd`, which is the command's environment). */
 export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
   const out = new Map<string, Assignment[]>();
   for (const { words } of commands) {
-    const declarer = DECLARERS.has(words[0]?.value ?? '');
-    const candidates = declarer ? words.slice(1).filter((w) => !w.value.startsWith('-')) : words;
+    // `do a+=(x)`, `then OPTS=--rm`: the keyword is no command.
+    const from = KEYWORDS.has(words[0]?.value ?? '') ? 1 : 0;
+    const declarer = DECLARERS.has(words[from]?.value ?? '');
+    const candidates = declarer ? words.slice(from + 1).filter((w) => !w.value.startsWith('-')) : words.slice(from);
     if (!declarer && !candidates.every((w) => /^[A-Za-z_]\w*\+?=/.test(w.value))) continue;
     for (const word of candidates) {
       const m = /^([A-Za-z_]\w*)(\+?)=/.exec(word.value);
@@ -117,6 +122,7 @@ export class Expander {
     let unknown: string[] = [];
     let pieces = 0;
     let opaque: 'scalar' | 'list' | undefined;
+    let lists = 0;
     const open = (): void => {
       if (value === undefined) {
         value = '';
@@ -153,6 +159,7 @@ export class Expander {
         unknown.push(raw);
         return;
       }
+      if (ref.list) lists++;
       const elements = ref.list ? known : ref.index !== undefined ? known.slice(ref.index, ref.index + 1) : known.slice(0, 1);
       elements.forEach((one, n) => {
         if (n > 0 && !noSplit) close();
@@ -181,7 +188,9 @@ export class Expander {
         push(s.slice(i + 1, stop), i + 1);
         i = stop + 1;
       } else if (c === '"') {
-        open();
+        // `""` is an empty word; `"${a[@]}"` of an empty array is no word at all.
+        const listsBefore = lists;
+        const quoteAt = i;
         i++;
         while (i < end && s[i] !== '"') {
           if (s[i] === '\\' && '"\\$`'.includes(s[i + 1] ?? '')) {
@@ -197,6 +206,7 @@ export class Expander {
             i++;
           }
         }
+        if (value === undefined && lists === listsBefore) push('', quoteAt);
         i++;
       } else if (c === '\\') {
         if (s[i + 1] !== '\n') push(s[i + 1] ?? '', i + 1);
