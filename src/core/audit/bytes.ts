@@ -1,7 +1,7 @@
 // A file's bytes, audited and fixed as bytes: whatever its encoding (UTF-8, Latin-1, …), each byte is read as one
 // character (every byte the shell cares about is ASCII), so an offset is a byte offset and `--fix` inserts ` --rm`
 // between bytes, changing none. A UTF-8 byte-order mark is read as blanks (it stays in the file).
-import { auditText, insertions, type Finding, type Position } from './audit.js';
+import { auditText, insertions, positions, type Finding, type Position } from './audit.js';
 import type { SourceKind } from './sources.js';
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -14,27 +14,20 @@ function asText(bytes: Uint8Array): string {
 }
 
 /** Line and column (in characters as UTF-8 decodes them, the mark not counted) of byte offsets. */
-function bytePositions(bytes: Uint8Array): Position {
-  const lineStarts = [0];
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lineStarts.push(i + 1);
+function bytePositions(bytes: Uint8Array, text: string): Position {
+  const byByte = positions(text);
   const decoder = new TextDecoder();
   return (offset) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const { line, column } = byByte(offset);
     // A byte that is not UTF-8 (Latin-1's `é`) decodes to one replacement character: one column each.
-    const before = decoder.decode(bytes.subarray(lineStarts[lo], offset));
-    return { line: lo + 1, column: [...before].length + 1 };
+    return { line, column: [...decoder.decode(bytes.subarray(offset - column + 1, offset))].length + 1 };
   };
 }
 
 /** Every `docker run` without `--rm` in a file's bytes; `insertAt` is a byte offset. */
 export function auditBytes(bytes: Uint8Array, kind: SourceKind): Finding[] {
-  return auditText(asText(bytes), kind, bytePositions(bytes));
+  const text = asText(bytes);
+  return auditText(text, kind, bytePositions(bytes, text));
 }
 
 /** The bytes with ` --rm` inserted after each fixable finding's `run`: every other byte is kept as it was. */

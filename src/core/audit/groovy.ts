@@ -233,7 +233,8 @@ function shArgument(tokens: readonly Token[], at: number): { expression: Token[]
   const open = tokens[at + 1];
   const parenthesized = open?.kind === 'punct' && open.value === '(';
   const from = parenthesized ? at + 2 : at + 1;
-  const end = parenthesized ? statementEnd(tokens, from) : statementEnd(tokens, from);
+  // `sh(…)` ends at its `)`; `sh label: 'x', script: …` at the end of the statement.
+  const end = statementEnd(tokens, from);
   const args: Token[][] = [[]];
   let depth = 0;
   for (let i = from; i < end; i++) {

@@ -1,6 +1,7 @@
 // The shell scripts inside the files `audit` reads: a Groovy file's `sh` strings (Groovy escapes decoded), a CI YAML's
 // commands (YAML syntax blanked), a Makefile's recipes, a shell script as is. Each keeps a map back to the file's text.
 import { groovyScripts } from './groovy.js';
+import { makeScript } from './make.js';
 
 /**
  * A shell script found in a file: its text, and for each character the offset it came from in the file; `via` when a
@@ -31,7 +32,7 @@ export function shellSegments(text: string, kind: SourceKind): ShellSegment[] {
     case 'shell':
       return [identity(text)];
     case 'make':
-      return [identity(blankMakeSyntax(text))];
+      return [makeScript(text)];
     case 'yaml':
       return [identity(blankYamlSyntax(text))];
     case 'groovy':
@@ -41,14 +42,6 @@ export function shellSegments(text: string, kind: SourceKind): ShellSegment[] {
 
 function identity(text: string): ShellSegment {
   return { text, origin: Array.from({ length: text.length }, (_, i) => i) };
-}
-
-/** A Makefile's recipe prefixes (tab, `@`, `-`, `+`) become spaces; `$$` is make's `$`. Offsets are kept. */
-function blankMakeSyntax(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/^(\t[ \t@+-]*)/, (m) => ' '.repeat(m.length)).replaceAll('$$', ' $'))
-    .join('\n');
 }
 
 /** Keys whose values are commands in CI YAML (GitHub Actions, GitLab CI, Drone, CircleCI, Bitbucket, Azure, ...). */

@@ -134,3 +134,23 @@ describe('audit: Groovy strings followed to sh', () => {
     expect(fixText(text, auditText(text, 'groovy'))).toBe('def opts = "-v x:y"\nsh "docker run --rm ${opts} image"');
   });
 });
+
+describe('audit: Makefile variables in recipes', () => {
+  it.each([
+    ['OPTS := --rm -v x:y\ntest:\n\tdocker run $(OPTS) img\n', []],
+    ['OPTS = -v x:y\ntest:\n\tdocker run $(OPTS) img\n', ['3:no-rm']],
+    ['test:\n\tdocker run $(DOCKER_OPTS) img\n', ['2:cannot-tell']],
+    ['OPTS ?= --rm # the default\nOPTS += -t\ntest:\n\t@docker run ${OPTS} img\n', []],
+    ['OPTS != echo --rm\ntest:\n\tdocker run $(OPTS) img\n', ['3:cannot-tell']],
+    ['OPTS = -t\nOPTS = --rm\ntest:\n\tdocker run $(OPTS) img\n', ['4:cannot-tell']],
+    ['DOCKER_RUN := docker run -v $(CURDIR):/src\ntest:\n\t$(DOCKER_RUN) img make\n', ['1:no-rm']],
+    ['test:\n\tdocker run -v $$(pwd):/x $(IMAGE)\n', ['2:no-rm']],
+  ])('%j → %j', (text, expected) => {
+    expect(found(text, 'make')).toEqual(expected);
+  });
+
+  it('fixes a docker run held in a variable where the variable is written', () => {
+    const text = 'DOCKER_RUN := docker run -v $(CURDIR):/src\ntest:\n\t$(DOCKER_RUN) img make\n';
+    expect(fixText(text, auditText(text, 'make'))).toBe('DOCKER_RUN := docker run --rm -v $(CURDIR):/src\ntest:\n\t$(DOCKER_RUN) img make\n');
+  });
+});
