@@ -63,7 +63,7 @@ function blankYamlSyntax(text: string): string {
         blockIndent = undefined;
       }
       if (/^\s*#/.test(line)) return ' '.repeat(line.length);
-      const m = /^(\s*(?:-\s+)*)(?:(["']?)([\w.-]+)\2\s*:(?:\s+|$))?(.*)$/.exec(line)!;
+      const m = /^(\s*(?:-\s+)*)(?:(["']?)([\w.-]+)\2\s*:(?:\s+|$))?(.*)$/s.exec(line)!;
       const prefix = m[1]!;
       const key = m[3];
       const value = m[4]!;

@@ -94,6 +94,7 @@ describe('audit: Makefile and CI YAML', () => {
     ['steps:\n  - run: |\n      ls\n      docker run a\n    name: x\n', 'yaml', [4]],
     ['x:\n  description: |\n    docker run a\n', 'yaml', []],
     ['# docker run a\n', 'yaml', []],
+    ['script:\n  - docker run a\r b\n', 'yaml', [2]],
   ] as const)('%j (%s) → findings on lines %j', (text, kind, expected) => {
     expect(lines(text, kind)).toEqual(expected);
   });
