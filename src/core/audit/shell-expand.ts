@@ -180,7 +180,7 @@ export class Expander {
       });
     };
     let i = word.start;
-    const end = word.end;
+    const end = Math.min(word.end, s.length);
     while (i < end) {
       const c = s[i]!;
       if (c === "'") {
@@ -193,7 +193,7 @@ export class Expander {
         const quoteAt = i;
         i++;
         while (i < end && s[i] !== '"') {
-          if (s[i] === '\\' && '"\\$`'.includes(s[i + 1] ?? '')) {
+          if (s[i] === '\\' && i + 1 < end && '"\\$`'.includes(s[i + 1]!)) {
             push(s[i + 1]!, i + 1);
             i += 2;
           } else if (s[i] === '$' || s[i] === '`') {

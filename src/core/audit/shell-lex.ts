@@ -106,7 +106,7 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       const end = close === -1 || close > limit ? limit : close;
       if (value === undefined) add('', i);
       add(s.slice(i + 1, end), i + 1);
-      i = end + 1;
+      i = Math.min(end + 1, limit);
       continue;
     }
     if (c === '"') {
@@ -129,7 +129,8 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
         add(s[i]!, i);
         i++;
       }
-      i++;
+      // Past the closing quote (an unclosed one runs to the end).
+      i = Math.min(i + 1, limit);
       continue;
     }
     if ((c === '$' && s[i + 1] === '(') || c === '`') {

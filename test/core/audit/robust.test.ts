@@ -1,0 +1,36 @@
+// Hostile and random input: audit never throws (an exception would be exit 70), and --fix only ever inserts ` --rm`.
+import { describe, expect, it } from 'vitest';
+import { auditBytes, fixBytes } from '../../../src/core/audit/bytes.js';
+import type { SourceKind } from '../../../src/core/audit/sources.js';
+
+/** A small seeded generator (mulberry32): the same inputs on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'docker', ' run', ' --rm', ' -v x:y', ' img', '$OPTS', '"${a[@]}"', 'a=(', ')', 'OPTS=', '--rm', '"', "'", "'''", '"""', '`', '$(', '${',
+  '}', '\\', '\n', '\r\n', '\t', ' ', '#', '//', '/*', '*/', '<<EOF', '<<-E', 'EOF', '\nEOF\n', 'sh ', 'sh(', 'script:', ',', '+', 'def cmd = ',
+  'cmd', 'bash -c ', ' -c ', '|', ';', '&&', '- ', 'run: ', '|\n', ':', '\u00e9', '\u0000', '\ufeff', '$$', '$(X)', 'X := ', '{', '}',
+];
+
+describe('audit over random pipelines', () => {
+  it.each(['shell', 'groovy', 'yaml', 'make'] as const)('%s: never throws, and --fix inserts only ` --rm`', (kind: SourceKind) => {
+    const next = random(kind.length * 7919);
+    for (let n = 0; n < 1000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 60) }, () => PIECES[Math.floor(next() * PIECES.length)]).join('');
+      const bytes = Uint8Array.from(Buffer.from(text, next() < 0.5 ? 'utf8' : 'latin1'));
+      const findings = auditBytes(bytes, kind);
+      const fixed = Buffer.from(fixBytes(bytes, findings));
+      const inserted = findings.filter((f) => f.insertAt !== undefined).map((f) => f.insertAt);
+      expect(fixed.length - bytes.length).toBe(new Set(inserted).size * 5);
+      expect(fixed.toString('latin1').replaceAll(' --rm', '')).toBe(Buffer.from(bytes).toString('latin1').replaceAll(' --rm', ''));
+    }
+  });
+});
