@@ -220,7 +220,8 @@ class Evaluator {
 
 /** `${name}`: what the shell sees for a value the file does not hold; an unknown expansion to the shell reader. */
 function placeholder(name: string, at: number): Traced {
-  const text = `\${${name}}`;
+  // Only characters the shell reader keeps inside `${…}`: a closure's braces or quotes must not end or open anything.
+  const text = `\${${name.replace(/[^\w.?:@*[\]-]/g, '') || 'expression'}}`;
   return { text, origin: Array.from({ length: text.length }, () => at) };
 }
 

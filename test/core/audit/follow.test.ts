@@ -154,3 +154,13 @@ describe('audit: Makefile variables in recipes', () => {
     expect(fixText(text, auditText(text, 'make'))).toBe('DOCKER_RUN := docker run --rm -v $(CURDIR):/src\ntest:\n\t$(DOCKER_RUN) img make\n');
   });
 });
+
+describe('audit: Groovy expressions it cannot read stay whole', () => {
+  it.each([
+    ["sh \"docker run --rm ${args.collect { \"-e ${it}\" }.join(' ')} img\"\nsh 'docker run b'", ['2:no-rm']],
+    ["sh \"docker run ${flag ? '--rm' : ''} img\"", ['1:cannot-tell']],
+    ["sh \"docker run ${dockerArgs.join(' ')} img\"\nsh 'docker run --rm x'", ['1:cannot-tell']],
+  ])('%j → %j', (text, expected) => {
+    expect(found(text, 'groovy')).toEqual(expected);
+  });
+});
