@@ -43,10 +43,12 @@ export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
       const m = /^([A-Za-z_]\w*)(\+?)=/.exec(word.value);
       if (!m) continue;
       const list = out.get(m[1]!) ?? [];
-      const append = m[2] === '+';
+      // `args=("${args[@]}" --rm)`, the older spelling of `args+=(--rm)`.
+      const self = word.array?.[0] !== undefined && new RegExp(`^\\$\\{${m[1]}\\[[@*]\\]\\}$`).test(word.array[0].value);
+      const append = m[2] === '+' || self;
       const cut = m[0].length;
       const rest: ShellWord = { ...word, value: word.value.slice(cut), origin: word.origin.slice(cut), start: word.start + cut };
-      list.push({ at: word.start, append, ...(word.array ? { elements: word.array } : { word: rest }) });
+      list.push({ at: word.start, append, ...(word.array ? { elements: self ? word.array.slice(1) : word.array } : { word: rest }) });
       out.set(m[1]!, list);
     }
   }

@@ -22,6 +22,8 @@ describe('audit: shell variables and arrays the script assigns before use', () =
     ['a=()\nfor v in A B; do a+=(-e "$v"); done\ndocker run "${a[@]}" --name x base', ['3:no-rm']],
     ['a=()\nfor v in A B; do a+=(-e "$v"); done\ndocker run "${a[@]}" --rm --name x base', []],
     ['GO="-v $HOME/.cache:/c"\ndocker run $GO base', ['2:no-rm']],
+    ['args=()\nargs=( "${args[@]}" --rm )\ndocker run "${args[@]}" base', []],
+    ['args=(-t)\nargs=( "${args[@]}" -i )\ndocker run "${args[@]}" base', ['3:no-rm']],
     ['X=--rm\nOPTS="$X -t"\ndocker run $OPTS base', []],
     ['OPTS="--rm -t"\ndocker run "$OPTS" base', ['2:no-rm']],
   ])('%j → %j', (text, expected) => {
