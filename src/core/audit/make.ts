@@ -2,7 +2,7 @@
 // `$(NAME)` / `${NAME}` replaced by the value the Makefile assigns NAME (`=`, `:=`, `::=`, `?=`, `+=` appended), when
 // it assigns it once, or each time with `--rm`. Other references (`$(shell …)`, `$@`, a variable from the environment)
 // are left as written: to the shell reader they are expansions it cannot know.
-import type { Traced } from './groovy.js';
+import type { Traced } from './groovy-tokens.js';
 
 interface MakeAssignment {
   readonly append: boolean;
