@@ -1,13 +1,16 @@
 // Groovy read as tokens: strings (escapes decoded, each character with its offset; a GString's `${…}` kept apart),
 // words, punctuation and newlines, comments dropped; and where a statement ends.
+
 /** A text read out of a file, each character with the offset it came from. */
 export interface Traced {
   readonly text: string;
   readonly origin: readonly number[];
 }
 
+/** A piece of a string: decoded text, or a GString's `${expression}` (`at`: the offset of its `$`). */
 export type Piece = Traced | { readonly expression: string; readonly at: number };
 
+/** One token of a Groovy file, with its offsets. */
 export type Token =
   | { readonly kind: 'string'; readonly pieces: readonly Piece[]; readonly start: number; readonly end: number }
   | { readonly kind: 'word' | 'punct' | 'newline'; readonly value: string; readonly start: number; readonly end: number };
