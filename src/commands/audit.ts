@@ -13,9 +13,10 @@ export interface AuditDeps {
 /** Audits `paths` (default `.`); resolves 1 when a finding is left (not fixed) or a file failed, else 0. */
 export async function audit(paths: readonly string[], options: { fix: boolean; strict?: boolean }, deps: AuditDeps): Promise<number> {
   const strict = options.strict === true;
-  const files = await deps.files.list(paths.length > 0 ? paths : ['.']);
+  const listed = await deps.files.list(paths.length > 0 ? paths : ['.']);
+  const files = listed.files;
   const findings: FileFinding[] = [];
-  const failures: FileFailure[] = [];
+  const failures: FileFailure[] = [...listed.failures];
   for (const file of files) {
     let bytes: Uint8Array;
     try {

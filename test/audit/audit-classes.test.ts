@@ -199,4 +199,13 @@ describe('whalekeeper audit over pipelines as they are really written', () => {
       'whalekeeper: audit: 1 `docker run` without `--rm`, 1 file failed in 2 file(s)',
     ]);
   });
+
+  it('a FIFO named on the command line is a usage error (2), never read (it would block)', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/wk-audit-fifo-`);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await execa('mkfifo', [`${dir}/pipe.sh`]);
+    const result = await whalekeeper(['audit', 'pipe.sh'], env, { cwd: dir });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('`pipe.sh` is not a file or a directory');
+  });
 });
