@@ -2,7 +2,7 @@
 // found or cleared as its hand-written truth says (test/fixtures/audit-classes/truth.json), with a recall/precision
 // summary beside a naive `grep 'docker run' | grep -v -- --rm`; `--fix` changes only the reported lines, byte for byte.
 import { execa } from 'execa';
-import { chmod, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -169,35 +169,55 @@ describe('whalekeeper audit over pipelines as they are really written', () => {
     );
   });
 
-  it('a file it cannot write is reported, the walk goes on, and the exit is 1 (never 70)', async () => {
+  it('a file it cannot write is reported, the walk goes on, the exit is 1 (never 70), and no temporary file is left', async () => {
     const dir = await mkdtemp(`${tmpdir()}/wk-audit-locked-`);
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(`${dir}/a-locked.sh`, 'docker run app:1 test\n');
-    await writeFile(`${dir}/b-open.sh`, 'docker run app:1 lint\n');
-    // Root writes through file modes: the immutable attribute refuses even root (e2fsprogs, scripts/install-deps.sh).
+    await mkdir(`${dir}/a-locked`);
+    await mkdir(`${dir}/b-open`);
+    await writeFile(`${dir}/a-locked/ci.sh`, 'docker run app:1 test\n');
+    await writeFile(`${dir}/b-open/ci.sh`, 'docker run app:1 lint\n');
+    // Root writes through file modes: the immutable attribute refuses even root the rename over the file (e2fsprogs,
+    // scripts/install-deps.sh); anyone else cannot create the temporary file in a read-only directory.
     if (process.getuid?.() === 0) {
-      await execa('chattr', ['+i', `${dir}/a-locked.sh`]);
-      onTestFinished(() => execa('chattr', ['-i', `${dir}/a-locked.sh`]).then(() => undefined));
+      await execa('chattr', ['+i', `${dir}/a-locked/ci.sh`]);
+      onTestFinished(() => execa('chattr', ['-i', `${dir}/a-locked/ci.sh`]).then(() => undefined));
     } else {
-      await chmod(`${dir}/a-locked.sh`, 0o444);
+      await chmod(`${dir}/a-locked`, 0o555);
+      onTestFinished(() => chmod(`${dir}/a-locked`, 0o755));
     }
     const result = await whalekeeper(['--json', 'audit', '--fix'], env, { cwd: dir });
     expect(result.exitCode).toBe(1);
     const document = JSON.parse(result.stdout) as { findings: Array<JsonFinding & { fixed: boolean }>; failures: unknown[] };
-    expect(document.failures).toEqual([{ file: 'a-locked.sh', action: 'write', reason: expect.stringMatching(/^E(PERM|ACCES): /) }]);
+    expect(document.failures).toEqual([{ file: 'a-locked/ci.sh', action: 'write', reason: expect.stringMatching(/^E(PERM|ACCES): /) }]);
     expect(document.findings.map((f) => [f.file, f.fixed])).toEqual([
-      ['a-locked.sh', false],
-      ['b-open.sh', true],
+      ['a-locked/ci.sh', false],
+      ['b-open/ci.sh', true],
     ]);
-    expect(await readFile(`${dir}/a-locked.sh`, 'utf8')).toBe('docker run app:1 test\n');
-    expect(await readFile(`${dir}/b-open.sh`, 'utf8')).toBe('docker run --rm app:1 lint\n');
+    expect(await readFile(`${dir}/a-locked/ci.sh`, 'utf8')).toBe('docker run app:1 test\n');
+    expect(await readFile(`${dir}/b-open/ci.sh`, 'utf8')).toBe('docker run --rm app:1 lint\n');
+    expect(await readdir(`${dir}/a-locked`)).toEqual(['ci.sh']);
+    expect(await readdir(`${dir}/b-open`)).toEqual(['ci.sh']);
 
     const human = await whalekeeper(['audit', '--fix'], env, { cwd: dir });
     expect(human.exitCode).toBe(1);
     expect(human.stderr.split('\n')).toEqual([
-      expect.stringMatching(/^whalekeeper: audit: a-locked\.sh: cannot write it, its findings are not fixed \(E(PERM|ACCES): .+\)$/),
+      expect.stringMatching(/^whalekeeper: audit: a-locked\/ci\.sh: cannot write it, its findings are not fixed \(E(PERM|ACCES): .+\)$/),
       'whalekeeper: audit: 1 `docker run` without `--rm`, 1 file failed in 2 file(s)',
     ]);
+  });
+
+  it('--fix keeps the mode of a file (setuid included) and writes through a symbolic link named on the command line', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/wk-audit-mode-`);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(`${dir}/run.sh`, 'docker run app:1\n');
+    await chmod(`${dir}/run.sh`, 0o4750);
+    await symlink('run.sh', `${dir}/link.sh`);
+    const result = await whalekeeper(['audit', '--fix', 'link.sh'], env, { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(`${dir}/run.sh`, 'utf8')).toBe('docker run --rm app:1\n');
+    expect((await lstat(`${dir}/link.sh`)).isSymbolicLink()).toBe(true);
+    expect((await stat(`${dir}/run.sh`)).mode & 0o7777).toBe(0o4750);
+    expect((await readdir(dir)).sort()).toEqual(['link.sh', 'run.sh']);
   });
 
   it('a FIFO named on the command line is a usage error (2), never read (it would block)', async () => {
