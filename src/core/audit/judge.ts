@@ -3,48 +3,17 @@
 import { parseBool } from '../pflag.js';
 import { parseRunArgs, RUN_FLAG_TABLE } from '../run-args.js';
 import type { Field } from './shell-expand.js';
-import type { ShellWord } from './shell-lex.js';
+import { commandStart, type ShellWord } from './shell-lex.js';
 
 /** Why a `docker run` is reported: no `--rm`, `--rm=false`, or words from outside the file that may hold `--rm`. */
 export type FindingKind = 'no-rm' | 'rm-false' | 'cannot-tell';
-
-/** Words that may come before the command itself (`sudo docker run`, `then docker run`, `FOO=1 docker run`; `timeout` below). */
-const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'nice', 'env', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'xargs']);
-
-/** Options of prefix commands that take a separate value. */
-const PREFIX_VALUED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ['exec', new Set(['-a'])],
-  ['xargs', new Set(['-n', '-I', '-P', '-L', '-d', '-s', '-E', '-a'])],
-  ['sudo', new Set(['-u', '-g', '-U', '-C', '-D', '-R', '-T', '-h', '-p', '-r', '-t'])],
-  ['env', new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string'])],
-  ['nice', new Set(['-n'])],
-  ['nohup', new Set()],
-]);
-
-/** Past `timeout`'s options (`-s KILL`, `-k 5`, `--foreground`) and its duration. */
-function skipTimeout(words: readonly ShellWord[], from: number): number {
-  let i = from;
-  while (i < words.length && words[i]!.value.startsWith('-')) i += ['-s', '-k', '--signal', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
-  return i + 1;
-}
 
 /** docker's global options that take a value (`docker --context x run`), long and short. */
 const DOCKER_GLOBAL_VALUED = new Set(['--config', '--context', '--host', '--log-level', '--tlscacert', '--tlscert', '--tlskey', '-c', '-H', '-l']);
 
 /** Index of the word after `docker [global options] run` / `docker … container run`, or undefined when it is not one. */
 export function dockerRunArgsStart(words: readonly ShellWord[]): { docker: number; run: number } | undefined {
-  let i = 0;
-  while (i < words.length) {
-    const word = words[i]!.value;
-    if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
-    else if (word === 'timeout') i = skipTimeout(words, i + 1);
-    else break;
-    // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
-    const prefix = word;
-    while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '-') {
-      i += PREFIX_VALUED.get(prefix)?.has(words[i]!.value) ? 2 : 1;
-    }
-  }
+  let i = commandStart(words);
   const first = words[i]?.value;
   if (first !== 'docker' && !first?.endsWith('/docker')) return undefined;
   const docker = i;

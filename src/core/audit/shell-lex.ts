@@ -32,13 +32,47 @@ export function shellCommands(text: string): ShellCommand[] {
 /** Programs that read a here-document as a script (`ssh host <<EOF` runs it on that host). */
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'ssh']);
 
-/** The program a command runs: its first word that is not an assignment or `sudo`/`env`, without its directory. */
-export function programOf(words: readonly ShellWord[]): string | undefined {
-  for (const word of words) {
-    if (/^[A-Za-z_]\w*\+?=/.test(word.value) || word.value === 'sudo' || word.value === 'env' || word.value === 'exec') continue;
-    return word.value.slice(word.value.lastIndexOf('/') + 1);
+/** Words that may come before the command itself (`sudo docker run`, `then docker run`, `FOO=1 docker run`; `timeout` below). */
+const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'nice', 'env', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'xargs']);
+
+/** Options of prefix commands that take a separate value. */
+const PREFIX_VALUED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['exec', new Set(['-a'])],
+  ['xargs', new Set(['-n', '-I', '-P', '-L', '-d', '-s', '-E', '-a'])],
+  ['sudo', new Set(['-u', '-g', '-U', '-C', '-D', '-R', '-T', '-h', '-p', '-r', '-t'])],
+  ['env', new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string'])],
+  ['nice', new Set(['-n'])],
+  ['nohup', new Set()],
+]);
+
+/** Past `timeout`'s options (`-s KILL`, `-k 5`, `--foreground`) and its duration. */
+function skipTimeout(words: readonly ShellWord[], from: number): number {
+  let i = from;
+  while (i < words.length && words[i]!.value.startsWith('-')) i += ['-s', '-k', '--signal', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
+  return i + 1;
+}
+
+/** Index of the command's own word: past assignments, keywords and prefix commands with their options. */
+export function commandStart(words: readonly ShellWord[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i]!.value;
+    if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
+    else if (word === 'timeout') i = skipTimeout(words, i + 1);
+    else break;
+    // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
+    const prefix = word;
+    while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '-') {
+      i += PREFIX_VALUED.get(prefix)?.has(words[i]!.value) ? 2 : 1;
+    }
   }
-  return undefined;
+  return i;
+}
+
+/** The program a command runs (`sudo -u ci bash` runs `bash`), without its directory. */
+export function programOf(words: readonly ShellWord[]): string | undefined {
+  const word = words[commandStart(words)]?.value;
+  return word?.slice(word.lastIndexOf('/') + 1);
 }
 
 /** Whether a command is a shell (or ssh) reading its script from standard input. */

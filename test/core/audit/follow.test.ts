@@ -62,6 +62,7 @@ describe('audit: scripts run by another shell', () => {
     ['sh -c "docker run a"', ['1:no-rm']],
     ["bash -ec 'docker run --rm a; docker run b'", ['1:no-rm']],
     ['timeout 60 sh -c "docker run --rm a"', []],
+    ['sudo -u ci sh -c "docker run a"', ['1:no-rm']],
     ['echo "bash -c \'docker run a\'"', []],
     ['bash -c "x=\\$(docker run a)"', ['1:no-rm']],
   ])('%j → %j', (text, expected) => {
@@ -84,6 +85,8 @@ describe('audit: here-documents are data unless a shell reads them', () => {
     ['bash <<\'EOF\'\ndocker run a\nEOF', ['2:no-rm']],
     ['sh -s <<EOF\ndocker run --rm a\ndocker run b\nEOF', ['3:no-rm']],
     ['ssh deploy@host <<EOF\ndocker run a\nEOF', ['2:no-rm']],
+    ['sudo -u ci bash -s <<EOF\ndocker run a\nEOF', ['2:no-rm']],
+    ['docker exec -i c sh <<EOF\ndocker run a\nEOF', []],
     ['cat <<A <<B\ndocker run a\nA\ndocker run b\nB\ndocker run c', ['6:no-rm']],
     ['x=$((1<<2))\ndocker run a', ['2:no-rm']],
     ['cat <<< "docker run a"', []],
