@@ -42,6 +42,7 @@ function assignments(tokens: readonly Token[]): Map<string, Assignment[]> {
 /** Evaluates string expressions: literals, `+`, variables the file assigns; the rest stays as `${…}` for the shell. */
 class Evaluator {
   private readonly active = new Set<string>();
+  private readonly memo = new Map<string, { value: Traced | undefined; names: string[] }>();
   constructor(private readonly vars: Map<string, Assignment[]>) {}
 
   /** The alternatives of a variable given to `sh` whole: each assignment, with the appends after it. */
@@ -88,22 +89,30 @@ class Evaluator {
   private variable(name: string, at: number, used: string[]): Traced {
     const alternatives = this.alternatives(name);
     if (alternatives.length === 0 || this.active.has(name)) return placeholder(name, at);
-    this.active.add(name);
-    const mark = used.length;
-    used.push(name);
-    try {
-      const values = alternatives.map((parts) => concat(parts.map((p) => this.evaluate(p, used))));
-      const holdsRm = (v: Traced): boolean => /(^|\s)--rm(\s|$)/.test(v.text);
-      if (values.length > 1 && !values.every(holdsRm)) {
-        used.splice(mark);
-        return placeholder(name, at);
+    // Each variable is evaluated once (`def a = b + b`, `def b = c + c`, … stays linear).
+    let memo = this.memo.get(name);
+    if (memo === undefined) {
+      this.active.add(name);
+      try {
+        const names: string[] = [];
+        const values = alternatives.map((parts) => concat(parts.map((p) => this.evaluate(p, names))));
+        const holdsRm = (v: Traced): boolean => /(^|\s)--rm(\s|$)/.test(v.text);
+        // Several values, not each with `--rm`, or one longer than any real script: not read.
+        const readable = (values.length === 1 || values.every(holdsRm)) && values[0]!.text.length <= MAX_VALUE;
+        memo = { value: readable ? values[0] : undefined, names: [...new Set(names)] };
+        this.memo.set(name, memo);
+      } finally {
+        this.active.delete(name);
       }
-      return values[0]!;
-    } finally {
-      this.active.delete(name);
     }
+    if (memo.value === undefined) return placeholder(name, at);
+    for (const one of [name, ...memo.names]) if (!used.includes(one)) used.push(one);
+    return memo.value;
   }
 }
+
+/** The longest value a Groovy variable is read with, in characters. */
+const MAX_VALUE = 1 << 20;
 
 /** `${name}`: what the shell sees for a value the file does not hold; an unknown expansion to the shell reader. */
 function placeholder(name: string, at: number): Traced {

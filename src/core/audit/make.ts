@@ -57,7 +57,8 @@ export function makeScript(text: string): Traced {
         continue;
       }
       const ref = s[i] === '$' ? /^\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/.exec(s.slice(i, i + 200)) : null;
-      const parts = ref && depth < 10 ? valueOf(ref[1] ?? ref[2]!) : undefined;
+      // Variables doubling each other stop being replaced past 10 levels or a megabyte.
+      const parts = ref && depth < 10 && chars.length < 1 << 20 ? valueOf(ref[1] ?? ref[2]!) : undefined;
       if (ref && parts) {
         parts.forEach((part, n) => {
           if (n > 0) emit(' ', part.at);

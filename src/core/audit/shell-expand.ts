@@ -55,12 +55,16 @@ export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
   return out;
 }
 
+/** The longest value a variable is read with, in characters. */
+const MAX_VALUE = 65536;
+
 /** What a variable holds where it is used: its elements (one for a scalar), or undefined when unknown. */
 type Value = Field[] | undefined;
 
 /** Expands words as the shell would, with the assignments made before `at`. */
 export class Expander {
   private readonly active = new Set<string>();
+  private readonly memo = new Map<string, Value>();
 
   constructor(
     private readonly text: string,
@@ -84,25 +88,40 @@ export class Expander {
   private value(name: string, at: number): Value {
     const list = (this.assignments.get(name) ?? []).filter((a) => a.at < at);
     if (list.length === 0 || this.active.has(name)) return undefined;
+    // The same assignments give the same value: computed once (`A="$B $B"`, `B="$C $C"`, … stays linear).
+    const key = `${name}#${list.length}`;
+    if (this.memo.has(key)) return this.memo.get(key);
     this.active.add(name);
     try {
-      const sets = list.filter((a) => !a.append);
-      if (sets.length > 1 && !this.allHoldRm(sets, at)) return undefined;
-      const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
-      const out: Field[] = [];
-      for (const a of list.slice(base).filter((b) => b.append || b === sets[0])) {
-        if (a.elements) out.push(...a.elements.flatMap((element) => this.expand(element, a.at)));
-        else if (a.word) {
-          const whole = this.joined(a.word, a.at);
-          const last = out.at(-1);
-          out[a.append && last ? out.length - 1 : out.length] =
-            a.append && last ? { value: last.value + whole.value, origin: [...last.origin, ...whole.origin], unknown: [...(last.unknown ?? []), ...(whole.unknown ?? [])] } : whole;
-        }
-      }
-      return out;
+      const value = this.compute(list, at);
+      // A value longer than any real option list is not read (variables doubling each other grow exponentially).
+      const known = value !== undefined && value.reduce((n, f) => n + f.value.length, 0) <= MAX_VALUE ? value : undefined;
+      this.memo.set(key, known);
+      return known;
     } finally {
       this.active.delete(name);
     }
+  }
+
+  /** The value of assignments: the one assignment, or the first of several that each name `--rm`; appends added. */
+  private compute(list: readonly Assignment[], at: number): Value {
+    const sets = list.filter((a) => !a.append);
+    if (sets.length > 1 && !this.allHoldRm(sets, at)) return undefined;
+    const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
+    const out: Field[] = [];
+    for (const a of list.slice(base).filter((b) => b.append || b === sets[0])) {
+      if (a.elements) out.push(...a.elements.flatMap((element) => this.expand(element, a.at)));
+      else if (a.word) {
+        const whole = this.joined(a.word, a.at);
+        const last = out.at(-1);
+        if (!a.append || last === undefined) out.push(whole);
+        else {
+          const unknown = [...(last.unknown ?? []), ...(whole.unknown ?? [])];
+          out[out.length - 1] = { value: last.value + whole.value, origin: [...last.origin, ...whole.origin], ...(unknown.length > 0 ? { unknown } : {}) };
+        }
+      }
+    }
+    return out;
   }
 
   /** An assignment's value word, expanded without field splitting: opaque when it is one unknown expansion. */
@@ -176,7 +195,9 @@ export class Expander {
         if (/^[ \t\n]/.test(one.value)) close();
         parts.forEach((m, k) => {
           if (k > 0) close();
-          element({ value: m[0], origin: one.origin.slice(m.index, m.index + m[0].length), ...(one.unknown ? { unknown: one.unknown } : {}) });
+          // A word of the value that is one of its unknown expansions (`OPTS="$EXTRA -t"`) stays unknown.
+          const opaqueWord = one.unknown?.includes(m[0]) ? { opaque: /\[[@*]\]\}$|^\$[@*]$/.test(m[0]) ? ('list' as const) : ('scalar' as const) } : {};
+          element({ value: m[0], origin: one.origin.slice(m.index, m.index + m[0].length), ...(one.unknown ? { unknown: one.unknown } : {}), ...opaqueWord });
         });
         if (parts.length > 0 && /[ \t\n]$/.test(one.value)) close();
       });

@@ -25,6 +25,8 @@ describe('audit: shell variables and arrays the script assigns before use', () =
     ['args=()\nargs=( "${args[@]}" --rm )\ndocker run "${args[@]}" base', []],
     ['args=(-t)\nargs=( "${args[@]}" -i )\ndocker run "${args[@]}" base', ['3:no-rm']],
     ['X=--rm\nOPTS="$X -t"\ndocker run $OPTS base', []],
+    ['OPTS="$EXTRA -t"\ndocker run $OPTS base', ['2:cannot-tell']],
+    ['OPTS="--rm $EXTRA"\ndocker run $OPTS base', []],
     ['OPTS="--rm -t"\ndocker run "$OPTS" base', ['2:no-rm']],
   ])('%j → %j', (text, expected) => {
     expect(found(text, 'shell')).toEqual(expected);

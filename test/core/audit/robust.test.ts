@@ -34,3 +34,17 @@ describe('audit over random pipelines', () => {
     }
   });
 });
+
+describe('audit over variables that double each other', () => {
+  // 40 levels would be 2^40 characters if each value were expanded again: values are computed once, and one longer
+  // than any real option list (or script) is not read.
+  const levels = Array.from({ length: 40 }, (_, n) => n);
+  it.each([
+    ['shell', `V0="-t"\n${levels.map((n) => `V${n + 1}="$V${n} $V${n}"`).join('\n')}\ndocker run $V40 img\ndocker run $V3 img\n`, ['42:cannot-tell', '43:no-rm']],
+    ['groovy', `def v0 = "-t"\n${levels.map((n) => `def v${n + 1} = v${n} + ' ' + v${n}`).join('\n')}\nsh "docker run \${v40} img"\nsh "docker run \${v3} img"\n`, ['42:cannot-tell', '43:no-rm']],
+    ['make', `V0 := -t\n${levels.map((n) => `V${n + 1} := $(V${n}) $(V${n})`).join('\n')}\nt:\n\tdocker run $(V3) img\n`, ['43:no-rm']],
+  ] as const)('%s', (kind, text, expected) => {
+    const bytes = Uint8Array.from(Buffer.from(text));
+    expect(auditBytes(bytes, kind).map((f) => `${f.line}:${f.kind}`)).toEqual(expected);
+  });
+});
