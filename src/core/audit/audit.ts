@@ -84,15 +84,16 @@ function inlineScript(words: readonly ShellWord[]): ShellWord | undefined {
   return at === -1 ? undefined : words[at + 1];
 }
 
-function auditSegment(segment: ShellSegment, position: Position, lineOf: (offset: number) => number): Finding[] {
+function auditSegment(segment: ShellSegment, position: Position, lineOf: (offset: number) => number, depth = 0): Finding[] {
   const findings: Finding[] = [];
   const commands = shellCommands(segment.text);
   const expander = new Expander(segment.text, assignmentsOf(commands));
   for (const { words } of commands) {
     const script = inlineScript(words);
-    if (script !== undefined) {
+    // `sh -c "sh -c …"` nested past 16 levels is not read (a hostile file must not exhaust the stack).
+    if (script !== undefined && depth < 16) {
       const inner = { text: script.value, origin: script.origin.map((o) => segment.origin[o]!), ...(segment.via ? { via: segment.via } : {}) };
-      findings.push(...auditSegment(inner, position, lineOf));
+      findings.push(...auditSegment(inner, position, lineOf, depth + 1));
     }
     const at = dockerRunArgsStart(words);
     if (at === undefined) continue;

@@ -110,7 +110,9 @@ export function statementEnd(tokens: readonly Token[], from: number): number {
       depth--;
     } else if (depth === 0 && (t.kind === 'newline' || (t.kind === 'punct' && t.value === ';'))) {
       const previous = tokens[i - 1];
-      const next = tokens.slice(i + 1).find((n) => n.kind !== 'newline');
+      let j = i + 1;
+      while (tokens[j]?.kind === 'newline') j++;
+      const next = tokens[j];
       const continues = (previous?.kind === 'punct' && ['+', ',', ':', '='].includes(previous.value)) || (next?.kind === 'punct' && next.value === '+');
       if (t.kind === 'newline' && continues) continue;
       return i;

@@ -42,6 +42,7 @@ function assignments(tokens: readonly Token[]): Map<string, Assignment[]> {
 /** Evaluates string expressions: literals, `+`, variables the file assigns; the rest stays as `${…}` for the shell. */
 class Evaluator {
   private readonly active = new Set<string>();
+  private depth = 0;
   private readonly memo = new Map<string, { value: Traced | undefined; names: string[] }>();
   constructor(private readonly vars: Map<string, Assignment[]>) {}
 
@@ -68,10 +69,15 @@ class Evaluator {
       else terms.at(-1)!.push(t);
     }
     // `("docker run " + opts)`: the parentheses around a whole expression.
-    if (terms.length === 1) {
-      const only = terms[0]!;
-      const [first, last] = [only[0], only.at(-1)];
-      if (first?.kind === 'punct' && first.value === '(' && last?.kind === 'punct' && last.value === ')') return this.evaluate(only.slice(1, -1), used);
+    const only = terms.length === 1 ? terms[0]! : undefined;
+    const [first, last] = [only?.[0], only?.at(-1)];
+    if (only && first?.kind === 'punct' && first.value === '(' && last?.kind === 'punct' && last.value === ')' && this.depth < 64) {
+      this.depth++;
+      try {
+        return this.evaluate(only.slice(1, -1), used);
+      } finally {
+        this.depth--;
+      }
     }
     return concat(terms.map((term) => this.term(term, used)));
   }
@@ -88,7 +94,8 @@ class Evaluator {
   /** A variable's value where the file assigns it once (or each time with `--rm`); else `${name}` for the shell. */
   private variable(name: string, at: number, used: string[]): Traced {
     const alternatives = this.alternatives(name);
-    if (alternatives.length === 0 || this.active.has(name)) return placeholder(name, at);
+    // A variable defined through more than 64 others is not read (a hostile chain must not exhaust the stack).
+    if (alternatives.length === 0 || this.active.has(name) || this.active.size > 64) return placeholder(name, at);
     // Each variable is evaluated once (`def a = b + b`, `def b = c + c`, … stays linear).
     let memo = this.memo.get(name);
     if (memo === undefined) {
@@ -112,7 +119,7 @@ class Evaluator {
 }
 
 /** The longest value a Groovy variable is read with, in characters. */
-const MAX_VALUE = 1 << 20;
+const MAX_VALUE = 1 << 17;
 
 /** `${name}`: what the shell sees for a value the file does not hold; an unknown expansion to the shell reader. */
 function placeholder(name: string, at: number): Traced {

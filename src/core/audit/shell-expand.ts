@@ -87,7 +87,8 @@ export class Expander {
    */
   private value(name: string, at: number): Value {
     const list = (this.assignments.get(name) ?? []).filter((a) => a.at < at);
-    if (list.length === 0 || this.active.has(name)) return undefined;
+    // A variable defined through more than 64 others is not read (a hostile chain must not exhaust the stack).
+    if (list.length === 0 || this.active.has(name) || this.active.size > 64) return undefined;
     // The same assignments give the same value: computed once (`A="$B $B"`, `B="$C $C"`, … stays linear).
     const key = `${name}#${list.length}`;
     if (this.memo.has(key)) return this.memo.get(key);

@@ -83,6 +83,9 @@ export function isShell(words: readonly ShellWord[]): boolean {
 
 const SEPARATORS = new Set(['\n', ';', '&', '|']);
 
+/** Command substitutions nested deeper than this are read as text (a hostile file must not exhaust the stack). */
+const MAX_DEPTH = 64;
+
 interface HereDoc {
   readonly delimiter: string;
   readonly stripTabs: boolean;
@@ -90,7 +93,7 @@ interface HereDoc {
 }
 
 /** Reads commands from `from` until `closer` (`)`, a backquote) or `limit`; returns the index after the closer. */
-function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[]): number {
+function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[], depth = 0): number {
   let words: ShellWord[] = [];
   let value: string | undefined;
   let origin: number[] = [];
@@ -148,9 +151,9 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       i++;
       while (i < limit && s[i] !== '"') {
         // A command substitution inside double quotes still runs its commands: read them too.
-        if ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`') {
+        if (depth < MAX_DEPTH && ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`')) {
           const sub = i;
-          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out);
+          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out, depth + 1);
           add(s.slice(sub, i), sub);
           continue;
         }
@@ -167,9 +170,9 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       i = Math.min(i + 1, limit);
       continue;
     }
-    if ((c === '$' && s[i + 1] === '(') || c === '`') {
+    if (depth < MAX_DEPTH && ((c === '$' && s[i + 1] === '(') || c === '`')) {
       const at = i;
-      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out);
+      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out, depth + 1);
       add(s.slice(at, i), at);
       continue;
     }
@@ -181,10 +184,10 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       continue;
     }
     // `NAME=(a b c)`, `NAME+=(d)`: an array assignment, its elements read as words.
-    if (c === '(' && value !== undefined && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+    if (depth < MAX_DEPTH && c === '(' && value !== undefined && /^[A-Za-z_]\w*\+?=$/.test(value)) {
       const inner: ShellCommand[] = [];
       const close = arrayEnd(s, i + 1, limit);
-      lex(s, i + 1, close, undefined, inner);
+      lex(s, i + 1, close, undefined, inner, depth + 1);
       i = Math.min(close + 1, limit);
       endWord(inner.flatMap((command) => command.words));
       continue;
@@ -203,7 +206,7 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       endCommand();
       i++;
       if (c === '\n' && pending.length > 0) {
-        for (const doc of pending) i = hereDocument(s, i, limit, doc, out);
+        for (const doc of pending) i = hereDocument(s, i, limit, doc, out, depth);
         pending = [];
       }
       continue;
@@ -236,19 +239,19 @@ function arrayEnd(s: string, from: number, limit: number): number {
 }
 
 /** Past a here-document's body (from the line after its command): read as script when a shell is fed it. */
-function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[]): number {
+function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[], depth: number): number {
   let i = from;
   while (i < limit) {
     const eol = s.indexOf('\n', i);
     const end = eol === -1 || eol > limit ? limit : eol;
     const line = s.slice(i, end).replace(/\r$/, '');
     if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) {
-      if (isShell(doc.words)) lex(s, from, i, undefined, out);
+      if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, i, undefined, out, depth + 1);
       return Math.min(end + 1, limit);
     }
     i = end + 1;
   }
   // No closing line: the body runs to the end, as the shell reads it (with a warning).
-  if (isShell(doc.words)) lex(s, from, limit, undefined, out);
+  if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, limit, undefined, out, depth + 1);
   return limit;
 }

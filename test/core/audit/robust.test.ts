@@ -48,3 +48,20 @@ describe('audit over variables that double each other', () => {
     expect(auditBytes(bytes, kind).map((f) => `${f.line}:${f.kind}`)).toEqual(expected);
   });
 });
+
+describe('audit over deeply nested input', () => {
+  // Each of these exhausted the stack (an internal error, exit 70) before nesting was bounded.
+  const deep = 20000;
+  it.each([
+    ['shell', `${'$('.repeat(deep)}docker run x${')'.repeat(deep)}\n`],
+    ['shell', `"${'$("'.repeat(deep)}\n`],
+    ['shell', `${'bash <<A\n'.repeat(deep)}docker run x\n`],
+    ['shell', `${'a=('.repeat(deep)}\n`],
+    ['shell', `${Array.from({ length: deep }, (_, n) => `V${n + 1}="$V${n}"\n`).join('')}docker run $V${deep} x\n`],
+    ['groovy', `sh ${'('.repeat(deep)}"docker run x"${')'.repeat(deep)}\n`],
+    ['groovy', `${Array.from({ length: deep }, (_, n) => `def v${n + 1} = v${n}\n`).join('')}sh v${deep}\n`],
+    ['groovy', `sh "${'${'.repeat(deep)}"\n`],
+  ] as const)('%s %#: read without an exception', (kind, text) => {
+    expect(() => auditBytes(Uint8Array.from(Buffer.from(text)), kind)).not.toThrow();
+  });
+});
