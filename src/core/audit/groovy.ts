@@ -93,12 +93,12 @@ class Evaluator {
 
   /** A variable's value where the file assigns it once (or each time with `--rm`); else `${name}` for the shell. */
   private variable(name: string, at: number, used: string[]): Traced {
-    const alternatives = this.alternatives(name);
-    // A variable defined through more than 64 others is not read (a hostile chain must not exhaust the stack).
-    if (alternatives.length === 0 || this.active.has(name) || this.active.size > 64) return placeholder(name, at);
     // Each variable is evaluated once (`def a = b + b`, `def b = c + c`, … stays linear).
     let memo = this.memo.get(name);
     if (memo === undefined) {
+      const alternatives = this.alternatives(name);
+      // Not read: a variable defined through more than 64 others (a hostile chain must not exhaust the stack).
+      if (alternatives.length === 0 || this.active.has(name) || this.active.size > 64) return placeholder(name, at);
       this.active.add(name);
       try {
         const names: string[] = [];
@@ -161,6 +161,7 @@ export function groovyScripts(text: string): GroovyScript[] {
   const tokens = tokenize(text);
   const evaluator = new Evaluator(assignments(tokens));
   const out: GroovyScript[] = [];
+  const several = new Set<string>();
   tokens.forEach((t, i) => {
     if (t.kind !== 'word' || t.value !== 'sh') return;
     const previous = tokens[i - 1];
@@ -170,9 +171,12 @@ export function groovyScripts(text: string): GroovyScript[] {
     const argument = shArgument(tokens, i);
     if (argument === undefined) return;
     const only = argument.expression.length === 1 ? argument.expression[0]! : undefined;
-    // `sh cmd`, `sh(script: cmd)`: each assignment of `cmd` is a script that may run.
+    // `sh cmd`, `sh(script: cmd)`: each assignment of `cmd` is a script that may run (read at its first `sh`: a
+    // later one would report the same lines).
+    if (only?.kind === 'word' && several.has(only.value)) return;
     const alternatives = only?.kind === 'word' ? evaluator.alternatives(only.value) : [];
     if (only?.kind === 'word' && alternatives.length > 1) {
+      several.add(only.value);
       for (const parts of alternatives) {
         const used: string[] = [];
         const value = concat(parts.map((p) => evaluator.evaluate(p, used)));

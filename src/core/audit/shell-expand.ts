@@ -52,6 +52,8 @@ export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
       out.set(m[1]!, list);
     }
   }
+  // In the order of the text (a `$(…)`'s commands are read before the command around it).
+  for (const list of out.values()) list.sort((a, b) => a.at - b.at);
   return out;
 }
 
@@ -65,6 +67,7 @@ type Value = Field[] | undefined;
 export class Expander {
   private readonly active = new Set<string>();
   private readonly memo = new Map<string, Value>();
+  private readonly holdsRm = new Map<Assignment, boolean>();
 
   constructor(
     private readonly text: string,
@@ -76,9 +79,16 @@ export class Expander {
     return words.flatMap((word) => this.expand(word, at));
   }
 
-  /** Whether every assignment of a variable names `--rm`: then which one is used does not matter. */
-  private allHoldRm(list: readonly Assignment[], at: number): boolean {
-    return list.every((a) => (a.elements ?? (a.word ? [a.word] : [])).some((w) => this.expand(w, at).some((f) => f.value.split(/\s+/).includes('--rm'))));
+  /** Whether every assignment of a variable names `--rm` (each read once): then which one is used does not matter. */
+  private allHoldRm(list: readonly Assignment[]): boolean {
+    return list.every((a) => {
+      let holds = this.holdsRm.get(a);
+      if (holds === undefined) {
+        holds = (a.elements ?? (a.word ? [a.word] : [])).some((w) => this.expand(w, a.at).some((f) => f.value.split(/\s+/).includes('--rm')));
+        this.holdsRm.set(a, holds);
+      }
+      return holds;
+    });
   }
 
   /**
@@ -86,9 +96,17 @@ export class Expander {
    * An element whose own value is unknown stays in it, opaque (`args+=(-e "$v")`: `-e` and an unknown value).
    */
   private value(name: string, at: number): Value {
-    const list = (this.assignments.get(name) ?? []).filter((a) => a.at < at);
-    // A variable defined through more than 64 others is not read (a hostile chain must not exhaust the stack).
-    if (list.length === 0 || this.active.has(name) || this.active.size > 64) return undefined;
+    const all = this.assignments.get(name) ?? [];
+    let count = 0;
+    for (let hi = all.length; count < hi; ) {
+      const mid = (count + hi) >> 1;
+      if (all[mid]!.at < at) count = mid + 1;
+      else hi = mid;
+    }
+    const list = all.slice(0, count);
+    // Not read: a variable defined through more than 64 others (a hostile chain must not exhaust the stack), or
+    // assigned more than 256 times before its use (no script's options are; reading them would cost their square).
+    if (count === 0 || count > 256 || this.active.has(name) || this.active.size > 64) return undefined;
     // The same assignments give the same value: computed once (`A="$B $B"`, `B="$C $C"`, … stays linear).
     const key = `${name}#${list.length}`;
     if (this.memo.has(key)) return this.memo.get(key);
@@ -107,7 +125,7 @@ export class Expander {
   /** The value of assignments: the one assignment, or the first of several that each name `--rm`; appends added. */
   private compute(list: readonly Assignment[], at: number): Value {
     const sets = list.filter((a) => !a.append);
-    if (sets.length > 1 && !this.allHoldRm(sets, at)) return undefined;
+    if (sets.length > 1 && !this.allHoldRm(sets)) return undefined;
     const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
     const out: Field[] = [];
     for (const a of list.slice(base).filter((b) => b.append || b === sets[0])) {
