@@ -1,6 +1,6 @@
 // `whalekeeper audit`: reads pipeline files, reports every `docker run` without `--rm`, and with --fix adds it.
-import type { FileFinding } from '../core/audit-events.js';
-import { auditText, fixText } from '../core/audit.js';
+import { fixBytes, auditBytes } from '../core/audit/bytes.js';
+import { isOpen, type FileFailure, type FileFinding } from '../core/audit/events.js';
 import type { Output } from '../core/events.js';
 import type { AuditFiles } from '../edge/audit-files.js';
 
@@ -10,18 +10,33 @@ export interface AuditDeps {
   readonly files: AuditFiles;
 }
 
-/** Audits `paths` (default `.`); resolves 1 when a finding is left (not fixed), else 0. */
-export async function audit(paths: readonly string[], options: { fix: boolean }, deps: AuditDeps): Promise<number> {
-  const files = await deps.files.list(paths.length > 0 ? paths : ['.']);
+/** Audits `paths` (default `.`); resolves 1 when a finding is left (not fixed) or a file failed, else 0. */
+export async function audit(paths: readonly string[], options: { fix: boolean; strict?: boolean }, deps: AuditDeps): Promise<number> {
+  const strict = options.strict === true;
+  const listed = await deps.files.list(paths.length > 0 ? paths : ['.']);
+  const files = listed.files;
   const findings: FileFinding[] = [];
+  const failures: FileFailure[] = [...listed.failures];
   for (const file of files) {
-    const text = await deps.files.read(file.path);
-    const found = auditText(text, file.kind);
-    const fixable = options.fix ? found.filter((f) => f.insertAt !== undefined) : [];
-    // Written only when something changes, so a second --fix leaves every file (and its mtime) alone.
-    if (fixable.length > 0) await deps.files.write(file.path, fixText(text, fixable));
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.files.read(file.path);
+    } catch (error) {
+      failures.push({ file: file.display, action: 'read', reason: (error as Error).message });
+      continue;
+    }
+    const found = auditBytes(bytes, file.kind);
+    let fixable = options.fix ? found.filter((f) => f.insertAt !== undefined) : [];
+    // Written only when something changes, so a second --fix leaves every file (and its mtime) alone. A file that
+    // cannot be written is reported and the walk goes on: its findings stay open.
+    if (fixable.length > 0) {
+      await deps.files.write(file.path, fixBytes(bytes, fixable)).catch((error: unknown) => {
+        failures.push({ file: file.display, action: 'write', reason: (error as Error).message });
+        fixable = [];
+      });
+    }
     findings.push(...found.map((f) => ({ ...f, file: file.display, fixed: fixable.includes(f) })));
   }
-  deps.output.emit({ type: 'audit-report', report: { filesScanned: files.length, findings, fix: options.fix } });
-  return findings.some((f) => !f.fixed) ? 1 : 0;
+  deps.output.emit({ type: 'audit-report', report: { filesScanned: files.length, findings, failures, fix: options.fix, strict } });
+  return failures.length > 0 || findings.some((f) => isOpen(f, strict)) ? 1 : 0;
 }

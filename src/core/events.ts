@@ -1,6 +1,6 @@
 // Everything whalekeeper reports is an event of this union; renderers turn events into human lines or JSON.
 // Masking happens in the renderer, the one place events become text.
-import type { AuditEvent } from './audit-events.js';
+import type { AuditEvent } from './audit/events.js';
 import type { BuildEvent } from './build-events.js';
 import type { ShimEvent } from './shim-events.js';
 import type { VerifyEvent } from './verify/events.js';

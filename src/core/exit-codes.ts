@@ -12,7 +12,7 @@ export const EXIT = {
   apiVersion: 4,
   /** `disk` only: the data root could not be measured (no helper image, no mount), with `--fail`. */
   notMeasured: 5,
-  /** A file whalekeeper writes (metrics, report, shim, `audit --fix`) could not be written. */
+  /** A file whalekeeper writes (metrics, report, shim) could not be written (`audit --fix` reports its files and goes on). */
   ioError: 74,
   /** An unexpected error: a bug in whalekeeper. */
   internal: 70,

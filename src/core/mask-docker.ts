@@ -1,7 +1,7 @@
 // Masks a docker client argv for display: secret flag values (`-e NAME=VALUE`, `--build-arg`) become `***`.
 import { BUILD_FLAG_TABLE } from './docker-build-options.js';
 import { SECRET_VALUE_OPTIONS } from './docker-run-options.js';
-import { maskFlagValues, maskUrlSecrets, MASK } from './mask.js';
+import { maskFlagValues, maskUrlSecrets, MASK, type MaskNames } from './mask.js';
 import { parseFlags, type FlagTable } from './pflag.js';
 import { RUN_FLAG_TABLE } from './run-args.js';
 
@@ -43,38 +43,42 @@ function maskClientHosts(argv: readonly string[], end: number): string[] {
   });
 }
 
-/** Masks a docker client argv (`[client options] run …`): engine URLs, and every secret value the subcommand's flag table finds. */
-export function maskDockerArgv(argv: readonly string[]): string[] {
+/**
+ * Masks a docker client argv (`[client options] run …`): engine URLs, and every secret value the subcommand's flag
+ * table finds; `names` narrows which `NAME=VALUE` are masked (audit: `looksSecret`), by default all.
+ */
+export function maskDockerArgv(argv: readonly string[], names: MaskNames = () => true): string[] {
   const at = subcommandIndex(argv);
-  return maskSubcommand(maskClientHosts(argv, at), at);
+  return maskSubcommand(maskClientHosts(argv, at), at, names);
 }
 
-function maskSubcommand(argv: readonly string[], at: number): string[] {
+function maskSubcommand(argv: readonly string[], at: number, names: MaskNames): string[] {
   const sub = argv[at];
   const rest = argv.slice(at + 1);
   const known = sub === undefined ? undefined : TABLES[sub];
   if (known) {
     try {
       const { flags } = parseFlags(rest, known.table, { interspersed: known.interspersed });
-      return [...argv.slice(0, at + 1), ...maskFlagValues(rest, flags, SECRET_VALUE_OPTIONS)];
+      return [...argv.slice(0, at + 1), ...maskFlagValues(rest, flags, SECRET_VALUE_OPTIONS, names)];
     } catch {
       // Unreadable by the table: fall through to masking by flag name.
     }
   }
-  return maskByFlagName(argv);
+  return maskByFlagName(argv, names);
 }
 
 /** The fallback: masks after the first `=` of any value that follows, or is glued to, a secret-carrying flag. */
-function maskByFlagName(argv: readonly string[]): string[] {
+function maskByFlagName(argv: readonly string[], names: MaskNames): string[] {
   return argv.map((token, i) => {
     const inline = SECRET_FLAG_INLINE.exec(token);
-    if (inline) return `${inline[1]}=${inline[2]}=${MASK}`;
+    if (inline) return names(inline[2]!) ? `${inline[1]}=${inline[2]}=${MASK}` : token;
     // `-eNAME=VALUE`, `-ieNAME=VALUE`: a glued value.
-    const glued = /^(-[a-zA-Z]*e[^=-][^=]*)=.*$/.exec(token);
-    if (glued && !token.startsWith('--')) return `${glued[1]}=${MASK}`;
+    const glued = /^(-[a-zA-Z]*e)([^=-][^=]*)=.*$/.exec(token);
+    if (glued && !token.startsWith('--')) return names(glued[2]!) ? `${glued[1]}${glued[2]}=${MASK}` : token;
     const previous = argv[i - 1];
     const takesSecret = previous !== undefined && ((SECRET_FLAG.test(previous) && !previous.includes('=')) || SHORT_GROUP_ENDING_IN_E.test(previous));
-    if (takesSecret && token.includes('=')) return `${token.slice(0, token.indexOf('='))}=${MASK}`;
+    const name = token.slice(0, token.indexOf('='));
+    if (takesSecret && token.includes('=') && names(name)) return `${name}=${MASK}`;
     return token;
   });
 }

@@ -4,8 +4,20 @@ import type { ParsedFlag } from './pflag.js';
 /** What a masked value is replaced with. */
 export const MASK = '***';
 
+/**
+ * Whether a variable's name says it holds a secret (`TOKEN`, `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`, `API_KEY`).
+ * `run` masks every `-e` value it prints (the values are the user's, at run time); `audit` prints lines already in
+ * the repository and masks only the values of such names.
+ */
+export function looksSecret(name: string): boolean {
+  return /pass(word|wd)?|pwd|secret|token|credential|auth|private|api_?key|access_?key|_key$|^key$|cookie|session|signature|cert/i.test(name);
+}
+
+/** Which `NAME=VALUE` values to mask: every one (the default), or those whose name passes. */
+export type MaskNames = (name: string) => boolean;
+
 /** Masks the values of secret-carrying flags in an argv: `-e NAME=VALUE` becomes `-e NAME=***`; `-e NAME` is kept. */
-export function maskFlagValues(args: readonly string[], flags: readonly ParsedFlag[], secret: ReadonlySet<string>): string[] {
+export function maskFlagValues(args: readonly string[], flags: readonly ParsedFlag[], secret: ReadonlySet<string>, names: MaskNames = () => true): string[] {
   const out = [...args];
   for (const flag of flags) {
     if (!secret.has(flag.long) || flag.valueAt === undefined) continue;
@@ -14,7 +26,7 @@ export function maskFlagValues(args: readonly string[], flags: readonly ParsedFl
     const value = text.slice(offset);
     const eq = value.indexOf('=');
     // `NAME` alone takes the value from the environment: nothing secret is on the command line.
-    if (eq === -1) continue;
+    if (eq === -1 || !names(value.slice(0, eq))) continue;
     out[token] = text.slice(0, offset) + value.slice(0, eq + 1) + MASK;
   }
   return out;

@@ -1,7 +1,8 @@
 // The files `audit` reads: the paths given, directories walked for pipeline files; read and (with --fix) rewritten.
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
-import { sourceKind, type SourceKind } from '../core/audit-sources.js';
+import { chmod, chown, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { FileFailure } from '../core/audit/events.js';
+import { sourceKind, type SourceKind } from '../core/audit/sources.js';
 import { UsageError } from '../core/errors.js';
 
 /** A file to audit: how to show it, where it is, and how to read it. */
@@ -13,9 +14,12 @@ export interface AuditFile {
 
 /** The file system, narrowed to what `audit` does with it. */
 export interface AuditFiles {
-  list(paths: readonly string[]): Promise<AuditFile[]>;
-  read(path: string): Promise<string>;
-  write(path: string, text: string): Promise<void>;
+  /** The files to read under the paths, and the directories that could not be read (the walk goes on). */
+  list(paths: readonly string[]): Promise<{ files: AuditFile[]; failures: FileFailure[] }>;
+  /** The file's bytes; rejects with a one-line reason (`EACCES: permission denied`) when it cannot be read. */
+  read(path: string): Promise<Uint8Array>;
+  /** Replaces the file's bytes atomically (its mode and owner kept); rejects with a one-line reason. */
+  write(path: string, bytes: Uint8Array): Promise<void>;
 }
 
 /** Directories never walked: version control and dependencies. */
@@ -23,13 +27,16 @@ const SKIPPED = new Set(['.git', '.hg', '.svn', 'node_modules']);
 
 /** The real file system, with relative paths shown from `cwd`. */
 export function createAuditFiles(cwd: string): AuditFiles {
-  const walk = async (dir: string, out: AuditFile[]): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+  const walk = async (dir: string, out: AuditFile[], failures: FileFailure[]): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+      failures.push({ file: relative(cwd, dir) || dir, action: 'read', reason: ioFailure(error).message });
+      return [];
+    });
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(dir, entry.name);
       // Symbolic links are not followed: a link to `/` or a loop must not send the walk everywhere.
-      if (entry.isDirectory() && !SKIPPED.has(entry.name)) await walk(path, out);
+      if (entry.isDirectory() && !SKIPPED.has(entry.name)) await walk(path, out, failures);
       else if (entry.isFile()) {
         const kind = sourceKind(entry.name);
         if (kind) out.push({ display: relative(cwd, path) || path, path, kind });
@@ -38,18 +45,48 @@ export function createAuditFiles(cwd: string): AuditFiles {
   };
   return {
     list: async (paths) => {
-      const out: AuditFile[] = [];
+      const files: AuditFile[] = [];
+      const failures: FileFailure[] = [];
       for (const given of paths) {
         const path = resolve(cwd, given);
         const info = await stat(path).catch(() => undefined);
         if (info === undefined) throw new UsageError(`audit: \`${given}\` does not exist`);
         // A file named on the command line is read whatever its name: as shell unless its name says otherwise.
-        if (info.isFile()) out.push({ display: given, path, kind: sourceKind(path) ?? 'shell' });
-        else await walk(path, out);
+        if (info.isFile()) files.push({ display: given, path, kind: sourceKind(path) ?? 'shell' });
+        else if (info.isDirectory()) await walk(path, files, failures);
+        else throw new UsageError(`audit: \`${given}\` is not a file or a directory (a device, a FIFO or a socket is not read)`);
       }
-      return out;
+      return { files, failures };
     },
-    read: (path) => readFile(path, 'utf8'),
-    write: (path, text) => writeFile(path, text),
+    read: (path) => readFile(path).catch((error: unknown) => Promise.reject(ioFailure(error))),
+    write: (path, bytes) => replaceBytes(path, bytes).catch((error: unknown) => Promise.reject(ioFailure(error))),
   };
+}
+
+/**
+ * Replaces a file's bytes atomically (a reader never sees half a file, a full disk never leaves one): a temporary
+ * file beside it, with its mode (setuid bits included) and, as root, its owner; then renamed over it. A symbolic
+ * link named on the command line is written through to its target. The temporary file never outlives a failure.
+ */
+async function replaceBytes(path: string, bytes: Uint8Array): Promise<void> {
+  const target = await realpath(path);
+  const info = await stat(target);
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.wk-audit.tmp`);
+  try {
+    await writeFile(temporary, bytes, { mode: info.mode & 0o7777, flag: 'wx' });
+    // The owner first: chown clears setuid and setgid bits, chmod then sets them.
+    if (process.getuid?.() === 0 && (info.uid !== 0 || info.gid !== 0)) await chown(temporary, info.uid, info.gid);
+    await chmod(temporary, info.mode & 0o7777);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** A file system error as one line without the path (the report names the file): `EACCES: permission denied`. */
+function ioFailure(error: unknown): Error {
+  const e = error as NodeJS.ErrnoException;
+  const reason = e.code !== undefined ? e.message.replace(/^([A-Z]+: [^,]*).*$/s, '$1') : String(e.message ?? error);
+  return new Error(reason, { cause: error });
 }

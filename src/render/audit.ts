@@ -1,39 +1,65 @@
 // Renders the report of `whalekeeper audit`: `file:line: message` on stdout (the compiler convention editors
-// and CI annotations read), a summary on stderr; or, with --json, one versioned document on stdout.
-import type { AuditReport } from '../core/audit-events.js';
-import { displayArgv, escapeControl } from '../core/mask.js';
+// and CI annotations read), files it could not read or write and a summary on stderr; or, with --json, one versioned
+// document on stdout.
+import { isOpen, type AuditReport, type FileFinding } from '../core/audit/events.js';
+import { displayArgv, escapeControl, looksSecret } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import type { Style } from './style.js';
 
 type Out = { readonly stream: 'out' | 'err'; readonly text: string };
 
-/** The command of a finding as it can be shown: `docker run …` with secret values masked. */
+/**
+ * The command of a finding as it can be shown: `docker run …`. Audit prints what is already in the repository, so
+ * only the values of names that look like secrets are masked (`-e TOKEN=***`, not `-e ES_JAVA_OPTS=…`).
+ */
 function commandOf(args: readonly string[]): string {
-  return `docker ${displayArgv(maskDockerArgv(['run', ...args]))}`;
+  return `docker ${displayArgv(maskDockerArgv(['run', ...args], looksSecret))}`;
 }
 
-/** One line per finding on stdout, then the summary on stderr. */
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** One line per finding (and per "cannot tell") on stdout, then failures and the summary on stderr. */
 export function renderAuditHuman(report: AuditReport, style: Style): Out[] {
   const lines: Out[] = report.findings.map((f) => ({
     stream: 'out',
     text: `${escapeControl(f.file)}:${f.line}: ${f.fixed ? `fixed: added \`--rm\` after \`run\`` : f.message}`,
   }));
-  const open = report.findings.filter((f) => !f.fixed).length;
-  const fixed = report.findings.length - open;
-  const summary =
-    report.findings.length === 0
-      ? `no \`docker run\` without \`--rm\` in ${report.filesScanned} file(s)`
-      : [
-          fixed > 0 ? `fixed ${fixed}` : undefined,
-          open > 0 ? style.warn(`${open} \`docker run\` without \`--rm\``) : undefined,
-          open > 0 && report.findings.some((f) => !f.fixed && f.kind === 'rm-false') ? '(`--rm=false` is left to you: remove it)' : undefined,
-          `in ${report.filesScanned} file(s)`,
-        ].filter((part) => part !== undefined).join(' ');
+  for (const failure of report.failures) {
+    const what = failure.action === 'read' ? 'cannot read it' : 'cannot write it, its findings are not fixed';
+    lines.push({ stream: 'err', text: `whalekeeper: audit: ${escapeControl(failure.file)}: ${what} (${escapeControl(failure.reason)})` });
+  }
+  const real = report.findings.filter((f) => f.kind !== 'cannot-tell');
+  const open = real.filter((f) => !f.fixed).length;
+  const fixed = real.length - open;
+  const unsure = report.findings.length - real.length;
+  const leftToYou = real.some((f) => !f.fixed && f.kind === 'rm-false') ? ' (`--rm=false` is left to you: remove it)' : '';
+  const parts = [
+    fixed > 0 ? `fixed ${fixed}` : undefined,
+    open > 0 ? `${style.warn(`${open} \`docker run\` without \`--rm\``)}${leftToYou}` : undefined,
+    unsure > 0 ? (report.strict ? style.warn : (t: string): string => t)(`${unsure} it cannot tell about${report.strict ? ' (counted: --strict)' : ''}`) : undefined,
+    report.failures.length > 0 ? style.warn(`${plural(report.failures.length, 'file', 'files')} failed`) : undefined,
+  ].filter((part) => part !== undefined);
+  const summary = parts.length === 0 ? `no \`docker run\` without \`--rm\` in ${report.filesScanned} file(s)` : `${parts.join(', ')} in ${report.filesScanned} file(s)`;
   lines.push({ stream: 'err', text: `whalekeeper: audit: ${summary}` });
   return lines;
 }
 
-/** The --json document (version 1): field names are an interface. */
+/** A finding in the --json document. */
+function findingJson(f: FileFinding): Record<string, unknown> {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    kind: f.kind,
+    message: f.message,
+    command: commandOf(f.args),
+    fixed: f.fixed,
+    ...(f.via ? { via: f.via } : {}),
+    ...(f.unknown ? { unknown: f.unknown } : {}),
+  };
+}
+
+/** The --json document (version 1; `cannotTell`, `failures` and `strict` were added): field names are an interface. */
 export function renderAuditJson(report: AuditReport): Out {
   return {
     stream: 'out',
@@ -41,15 +67,10 @@ export function renderAuditJson(report: AuditReport): Out {
       version: 1,
       filesScanned: report.filesScanned,
       fix: report.fix,
-      findings: report.findings.map((f) => ({
-        file: f.file,
-        line: f.line,
-        column: f.column,
-        kind: f.kind,
-        message: f.message,
-        command: commandOf(f.args),
-        fixed: f.fixed,
-      })),
+      strict: report.strict,
+      findings: report.findings.filter((f) => f.kind !== 'cannot-tell').map(findingJson),
+      cannotTell: report.findings.filter((f) => f.kind === 'cannot-tell').map((f) => ({ ...findingJson(f), counted: isOpen(f, report.strict) })),
+      failures: report.failures,
     }),
   };
 }

@@ -10,12 +10,14 @@ export const auditDefinition: CommandDefinition = {
     yargs
       .usage(
         [
-          'whalekeeper [options] audit [--fix] [PATH...]',
+          'whalekeeper [options] audit [--fix] [--strict] [PATH...]',
           '',
           'Reads Jenkinsfiles, *.groovy (the strings given to `sh`), shell scripts (*.sh), Makefiles and CI YAML (*.yml)',
           'under each PATH (default: the current directory; .git and node_modules are skipped) and prints',
           '`file:line: message` for each `docker run` / `docker container run` without `--rm`. `--rm=false` is a finding;',
-          '`docker-compose run`, `docker runx` and `docker run` inside a quoted message or a comment are not.',
+          '`docker-compose run`, `docker runx` and `docker run` inside a quoted message, a comment or here-document data are not.',
+          'Strings are followed through the file (a Groovy variable given to `sh`, shell variables and arrays); a',
+          '`docker run` whose options come from outside the file (`$OPTS` from the environment) is "cannot tell".',
         ].join('\n'),
       )
       .positional('paths', { type: 'string', array: true, describe: 'Files or directories to read (default: .)' })
@@ -24,14 +26,19 @@ export const auditDefinition: CommandDefinition = {
         default: false,
         describe: 'Insert `--rm` right after `run` in place, changing nothing else (`--rm=false` is left to you)',
       })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'Count a `docker run` audit cannot tell about (options from outside the file) as a finding',
+      })
       .example('whalekeeper audit', 'audit the repository you are in')
       .example('whalekeeper --json audit Jenkinsfile pipelines/', 'one JSON document: {"version":1,"findings":[...]}')
       .example('whalekeeper audit --fix', 'add --rm where it is missing; a second audit then finds nothing')
       .epilog(
         [
           'Exit codes:',
-          '  0   no `docker run` without `--rm` (or --fix fixed every one)',
-          '  1   findings were reported (with --fix: findings it could not fix)',
+          '  0   no `docker run` without `--rm` (or --fix fixed every one); "cannot tell" alone is 0 without --strict',
+          '  1   findings were reported (with --fix: findings it could not fix), or a file could not be read or written',
           '  2   usage error: a PATH does not exist, an option was wrong',
         ].join('\n'),
       ),

@@ -6,5 +6,5 @@ import type { CommandContext } from '../context.js';
 /** Runs `whalekeeper audit` over the paths yargs read. */
 export function auditCommand(argv: Readonly<Record<string, unknown>>, ctx: CommandContext): Promise<number> {
   const paths = Array.isArray(argv.paths) ? argv.paths.map(String) : [];
-  return audit(paths, { fix: argv.fix === true }, { output: ctx.output, files: createAuditFiles(ctx.cwd) });
+  return audit(paths, { fix: argv.fix === true, strict: argv.strict === true }, { output: ctx.output, files: createAuditFiles(ctx.cwd) });
 }

@@ -8,11 +8,27 @@ export interface FileFinding extends Finding {
   readonly fixed: boolean;
 }
 
+/** A file audit could not read, or (with `--fix`) could not write; the walk went on. */
+export interface FileFailure {
+  readonly file: string;
+  readonly action: 'read' | 'write';
+  /** One line: `EACCES: permission denied`. */
+  readonly reason: string;
+}
+
 /** What `audit` found across the files it read. */
 export interface AuditReport {
   readonly filesScanned: number;
   readonly findings: readonly FileFinding[];
+  readonly failures: readonly FileFailure[];
   readonly fix: boolean;
+  /** With `--strict`, a `docker run` audit cannot tell about counts as a finding. */
+  readonly strict: boolean;
+}
+
+/** Whether a finding is left for a person: not fixed, and a finding (a "cannot tell" only with `--strict`). */
+export function isOpen(finding: FileFinding, strict: boolean): boolean {
+  return !finding.fixed && (finding.kind !== 'cannot-tell' || strict);
 }
 
 /** Events of `whalekeeper audit`. */

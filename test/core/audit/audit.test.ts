@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditText, fixText } from '../../src/core/audit.js';
-import { sourceKind, type SourceKind } from '../../src/core/audit-sources.js';
+import { auditText, fixText } from '../../../src/core/audit/audit.js';
+import { sourceKind, type SourceKind } from '../../../src/core/audit/sources.js';
 
 const lines = (text: string, kind: SourceKind): number[] => auditText(text, kind).map((f) => f.line);
 
@@ -51,7 +51,6 @@ describe('audit: shell', () => {
     ['# docker run a', []],
     ['true # docker run a', []],
     ['docker build -t run .', []],
-    ['docker run $OPTS base', [1]],
   ])('%j → findings on lines %j', (text, expected) => {
     expect(lines(text, 'shell')).toEqual(expected);
   });
@@ -95,6 +94,7 @@ describe('audit: Makefile and CI YAML', () => {
     ['steps:\n  - run: |\n      ls\n      docker run a\n    name: x\n', 'yaml', [4]],
     ['x:\n  description: |\n    docker run a\n', 'yaml', []],
     ['# docker run a\n', 'yaml', []],
+    ['script:\n  - docker run a\r b\n', 'yaml', [2]],
   ] as const)('%j (%s) → findings on lines %j', (text, kind, expected) => {
     expect(lines(text, kind)).toEqual(expected);
   });

@@ -1,0 +1,85 @@
+// A Makefile's recipes as the shell gets them: recipe prefixes (tab, `@`, `-`, `+`) blanked, `$$` read as `$`, and
+// `$(NAME)` / `${NAME}` replaced by the value the Makefile assigns NAME (`=`, `:=`, `::=`, `?=`, `+=` appended), when
+// it assigns it once, or each time with `--rm`. Other references (`$(shell …)`, `$@`, a variable from the environment)
+// are left as written: to the shell reader they are expansions it cannot know.
+import type { Traced } from './groovy-tokens.js';
+
+interface MakeAssignment {
+  readonly append: boolean;
+  readonly value: string;
+  readonly at: number;
+}
+
+/** Each variable's assignments at the top level of the Makefile (a value continued with `\` is not read). */
+function makeVariables(text: string): Map<string, MakeAssignment[] | 'unknown'> {
+  const out = new Map<string, MakeAssignment[] | 'unknown'>();
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const m = /^((?:(?:export|override)\s+)*)([A-Za-z_][\w.-]*)(\s*)(::?:?=|\?=|\+=|=|!=)(\s*)(.*?)\s*$/.exec(line.replace(/\r$/, ''));
+    if (m && !line.startsWith('\t')) {
+      const [, lead, name, gap, op, space, raw] = m;
+      const value = raw!.replace(/(^|[^\\])#.*$/, '$1').trimEnd();
+      const list = out.get(name!);
+      if (op === '!=' || value.endsWith('\\') || list === 'unknown') out.set(name!, 'unknown');
+      else {
+        const at = offset + lead!.length + name!.length + gap!.length + op!.length + space!.length;
+        out.set(name!, [...(list ?? []), { append: op === '+=', value, at }]);
+      }
+    }
+    offset += line.length + 1;
+  }
+  return out;
+}
+
+/** The recipes of a Makefile, with every other line kept as it is (offsets kept where nothing is replaced). */
+export function makeScript(text: string): Traced {
+  const vars = makeVariables(text);
+  const chars: string[] = [];
+  const origin: number[] = [];
+  const emit = (c: string, at: number): void => {
+    chars.push(c);
+    origin.push(at);
+  };
+  /** The value of a variable, or undefined when the Makefile does not fix it. */
+  const valueOf = (name: string): MakeAssignment[] | undefined => {
+    const list = vars.get(name);
+    if (list === undefined || list === 'unknown') return undefined;
+    const sets = list.filter((a) => !a.append);
+    if (sets.length > 1 && !sets.every((a) => /(^|\s)--rm(\s|$)/.test(a.value))) return undefined;
+    return list.slice(sets[0] === undefined ? 0 : list.indexOf(sets[0])).filter((a) => a.append || a === sets[0]);
+  };
+  const copy = (s: string, from: number, depth: number): void => {
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '$' && s[i + 1] === '$') {
+        emit(' ', from + i);
+        emit('$', from + i + 1);
+        i++;
+        continue;
+      }
+      const ref = s[i] === '$' ? /^\$(?:\(([A-Za-z_][\w.-]*)\)|\{([A-Za-z_][\w.-]*)\})/.exec(s.slice(i, i + 200)) : null;
+      // Variables doubling each other stop being replaced past 10 levels or a megabyte.
+      const parts = ref && depth < 10 && chars.length < 1 << 20 ? valueOf(ref[1] ?? ref[2]!) : undefined;
+      if (ref && parts) {
+        parts.forEach((part, n) => {
+          if (n > 0) emit(' ', part.at);
+          copy(part.value, part.at, depth + 1);
+        });
+        i += ref[0].length - 1;
+        continue;
+      }
+      emit(s[i]!, from + i);
+    }
+  };
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    const prefix = /^\t[ \t@+-]*/.exec(line)?.[0] ?? '';
+    for (let k = 0; k < prefix.length; k++) emit(' ', offset + k);
+    if (prefix.length > 0) copy(line.slice(prefix.length), offset + prefix.length, 0);
+    else copy(line, offset, 10);
+    emit('\n', offset + line.length);
+    offset += line.length + 1;
+  }
+  chars.pop();
+  origin.pop();
+  return { text: chars.join(''), origin };
+}

@@ -1,0 +1,257 @@
+// A small reader of shell command lines, enough to find the commands a script runs: words (quotes and escapes
+// resolved), `;`, `&&`, `||`, `|`, `&`, newlines, `\`-continuations, comments, commands inside `$(…)` and backquotes
+// (inside double quotes too), array assignments `a=(…)`, and here-documents (their bodies are data, read as script
+// only when the command they feed is a shell: `sh <<EOF`, `bash -s <<'EOF'`).
+// It does not expand anything: a word holding `$VAR` or `$(…)` is kept as written (shell-expand.ts reads it).
+
+/** One word of a command, with where it sits in the text read. */
+export interface ShellWord {
+  /** The word with quotes removed and escapes resolved; `$(…)`, `${…}` and backquotes kept as written. */
+  readonly value: string;
+  /** For each character of `value`, its index in the text read. */
+  readonly origin: readonly number[];
+  /** Index of its first character, and one past its last, in the text read. */
+  readonly start: number;
+  readonly end: number;
+  /** The elements of an array assignment (`NAME=(a b)`, `NAME+=(c)`): `value` is then `NAME=` or `NAME+=`. */
+  readonly array?: readonly ShellWord[];
+}
+
+/** One simple command: its words in order. */
+export interface ShellCommand {
+  readonly words: readonly ShellWord[];
+}
+
+/** Reads every simple command of a script, those inside command substitutions included. */
+export function shellCommands(text: string): ShellCommand[] {
+  const out: ShellCommand[] = [];
+  lex(text, 0, text.length, undefined, out);
+  return out;
+}
+
+/** Programs that read a here-document as a script (`ssh host <<EOF` runs it on that host). */
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'ssh']);
+
+/** Words that may come before the command itself (`sudo docker run`, `then docker run`, `FOO=1 docker run`; `timeout` below). */
+const PREFIX_WORDS = new Set(['sudo', 'exec', 'time', 'command', 'nohup', 'nice', 'env', 'then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'xargs']);
+
+/** Options of prefix commands that take a separate value. */
+const PREFIX_VALUED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['exec', new Set(['-a'])],
+  ['xargs', new Set(['-n', '-I', '-P', '-L', '-d', '-s', '-E', '-a'])],
+  ['sudo', new Set(['-u', '-g', '-U', '-C', '-D', '-R', '-T', '-h', '-p', '-r', '-t'])],
+  ['env', new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string'])],
+  ['nice', new Set(['-n'])],
+  ['nohup', new Set()],
+]);
+
+/** Past `timeout`'s options (`-s KILL`, `-k 5`, `--foreground`) and its duration. */
+function skipTimeout(words: readonly ShellWord[], from: number): number {
+  let i = from;
+  while (i < words.length && words[i]!.value.startsWith('-')) i += ['-s', '-k', '--signal', '--kill-after'].includes(words[i]!.value) ? 2 : 1;
+  return i + 1;
+}
+
+/** Index of the command's own word: past assignments, keywords and prefix commands with their options. */
+export function commandStart(words: readonly ShellWord[]): number {
+  let i = 0;
+  while (i < words.length) {
+    const word = words[i]!.value;
+    if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
+    else if (word === 'timeout') i = skipTimeout(words, i + 1);
+    else break;
+    // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
+    const prefix = word;
+    while (i < words.length && words[i]!.value.startsWith('-') && words[i]!.value !== '-') {
+      i += PREFIX_VALUED.get(prefix)?.has(words[i]!.value) ? 2 : 1;
+    }
+  }
+  return i;
+}
+
+/** The program a command runs (`sudo -u ci bash` runs `bash`), without its directory. */
+export function programOf(words: readonly ShellWord[]): string | undefined {
+  const word = words[commandStart(words)]?.value;
+  return word?.slice(word.lastIndexOf('/') + 1);
+}
+
+/** Whether a command is a shell (or ssh) reading its script from standard input. */
+export function isShell(words: readonly ShellWord[]): boolean {
+  const program = programOf(words);
+  return program !== undefined && SHELLS.has(program);
+}
+
+const SEPARATORS = new Set(['\n', ';', '&', '|']);
+
+/** Command substitutions nested deeper than this are read as text (a hostile file must not exhaust the stack). */
+const MAX_DEPTH = 64;
+
+interface HereDoc {
+  readonly delimiter: string;
+  readonly stripTabs: boolean;
+  readonly words: ShellWord[];
+}
+
+/** Reads commands from `from` until `closer` (`)`, a backquote) or `limit`; returns the index after the closer. */
+function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[], depth = 0): number {
+  let words: ShellWord[] = [];
+  let value: string | undefined;
+  let origin: number[] = [];
+  let start = 0;
+  let i = from;
+  let pending: HereDoc[] = [];
+  const add = (text: string, at: number, contiguous = true): void => {
+    if (value === undefined) {
+      value = '';
+      origin = [];
+      start = at;
+    }
+    value += text;
+    for (let k = 0; k < text.length; k++) origin.push(contiguous ? at + k : at);
+  };
+  const endWord = (array?: ShellWord[]): void => {
+    if (value !== undefined) words.push({ value, origin, start, end: i, ...(array ? { array } : {}) });
+    value = undefined;
+  };
+  const endCommand = (): void => {
+    endWord();
+    if (words.length > 0) out.push({ words });
+    words = [];
+  };
+  while (i < limit) {
+    const c = s[i]!;
+    if (closer !== undefined && c === closer) {
+      endCommand();
+      return i + 1;
+    }
+    if (c === '\\') {
+      const next = s[i + 1];
+      if (next === '\n') i += 2;
+      else if (next === '\r' && s[i + 2] === '\n') i += 3;
+      else {
+        add(next ?? '', i + 1);
+        i += 2;
+      }
+      continue;
+    }
+    if (c === '#' && value === undefined) {
+      while (i < limit && s[i] !== '\n') i++;
+      continue;
+    }
+    if (c === "'") {
+      const close = s.indexOf("'", i + 1);
+      const end = close === -1 || close > limit ? limit : close;
+      if (value === undefined) add('', i);
+      add(s.slice(i + 1, end), i + 1);
+      i = Math.min(end + 1, limit);
+      continue;
+    }
+    if (c === '"') {
+      if (value === undefined) add('', i);
+      i++;
+      while (i < limit && s[i] !== '"') {
+        // A command substitution inside double quotes still runs its commands: read them too.
+        if (depth < MAX_DEPTH && ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`')) {
+          const sub = i;
+          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out, depth + 1);
+          add(s.slice(sub, i), sub);
+          continue;
+        }
+        if (s[i] === '\\' && i + 1 < limit) {
+          const next = s[i + 1]!;
+          if (next !== '\n') add('"\\$`'.includes(next) ? next : `\\${next}`, '"\\$`'.includes(next) ? i + 1 : i);
+          i += 2;
+          continue;
+        }
+        add(s[i]!, i);
+        i++;
+      }
+      // Past the closing quote (an unclosed one runs to the end).
+      i = Math.min(i + 1, limit);
+      continue;
+    }
+    if (depth < MAX_DEPTH && ((c === '$' && s[i + 1] === '(') || c === '`')) {
+      const at = i;
+      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out, depth + 1);
+      add(s.slice(at, i), at);
+      continue;
+    }
+    if (c === '$' && s[i + 1] === '{') {
+      const close = s.indexOf('}', i);
+      const end = close === -1 || close >= limit ? limit : close + 1;
+      add(s.slice(i, end), i);
+      i = end;
+      continue;
+    }
+    // `NAME=(a b c)`, `NAME+=(d)`: an array assignment, its elements read as words.
+    if (depth < MAX_DEPTH && c === '(' && value !== undefined && /^[A-Za-z_]\w*\+?=$/.test(value)) {
+      const inner: ShellCommand[] = [];
+      const close = arrayEnd(s, i + 1, limit);
+      lex(s, i + 1, close, undefined, inner, depth + 1);
+      i = Math.min(close + 1, limit);
+      endWord(inner.flatMap((command) => command.words));
+      continue;
+    }
+    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line (`<<<` is a here-string).
+    if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
+      const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([A-Za-z_][\w.-]*))/.exec(s.slice(i, Math.min(limit, i + 200)));
+      if (m) {
+        endWord();
+        pending.push({ delimiter: m[2] ?? m[3] ?? m[4]!, stripTabs: m[1] === '-', words });
+        i += m[0].length;
+        continue;
+      }
+    }
+    if (SEPARATORS.has(c) || ((c === '(' || c === ')') && value === undefined)) {
+      endCommand();
+      i++;
+      if (c === '\n' && pending.length > 0) {
+        for (const doc of pending) i = hereDocument(s, i, limit, doc, out, depth);
+        pending = [];
+      }
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      endWord();
+      i++;
+      continue;
+    }
+    add(c, i);
+    i++;
+  }
+  endCommand();
+  return i;
+}
+
+/** The index of the `)` that closes an array assignment opened before `from`. */
+function arrayEnd(s: string, from: number, limit: number): number {
+  let quote: string | undefined;
+  for (let i = from; i < limit; i++) {
+    const c = s[i]!;
+    if (quote !== undefined) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === ')') return i;
+  }
+  return limit;
+}
+
+/** Past a here-document's body (from the line after its command): read as script when a shell is fed it. */
+function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[], depth: number): number {
+  let i = from;
+  while (i < limit) {
+    const eol = s.indexOf('\n', i);
+    const end = eol === -1 || eol > limit ? limit : eol;
+    const line = s.slice(i, end).replace(/\r$/, '');
+    if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) {
+      if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, i, undefined, out, depth + 1);
+      return Math.min(end + 1, limit);
+    }
+    i = end + 1;
+  }
+  // No closing line: the body runs to the end, as the shell reads it (with a warning).
+  if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, limit, undefined, out, depth + 1);
+  return limit;
+}
