@@ -151,7 +151,7 @@ describe('dind-agent-pod.yaml, as the kubernetes plugin creates the pod', () => 
   it("measures against that sizeLimit: WHALEKEEPER_DISK_LIMIT is docker-data's sizeLimit, which whalekeeper accepts", () => {
     const limit = envOf(build, 'WHALEKEEPER_DISK_LIMIT')!;
     expect(limit).toBe(volumeOf(built, 'docker-data').emptyDir!.sizeLimit);
-    expect(parseCleanArgs({ agent: true }, undefined, limit).limitBytes).toBe(bytes(limit));
+    expect(parseCleanArgs({ agent: true }, undefined, undefined, limit).limitBytes).toBe(bytes(limit));
   });
 
   it("shows the build container the engine's data root, read-only, at the path the engine reports, and runs it as root to read it", () => {

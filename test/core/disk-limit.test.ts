@@ -51,8 +51,8 @@ describe('resolveLimit', () => {
   });
 
   it("applies the pod template's variable to agent cleans only (a build's clean measures nothing)", () => {
-    expect(parseCleanArgs({ agent: true }, undefined, '10Gi').limitBytes).toBe(10 * 2 ** 30);
-    expect(parseCleanArgs({}, 'jenkins-app-1', '10Gi').limitBytes).toBeUndefined();
+    expect(parseCleanArgs({ agent: true }, undefined, undefined, '10Gi').limitBytes).toBe(10 * 2 ** 30);
+    expect(parseCleanArgs({}, 'jenkins-app-1', undefined, '10Gi').limitBytes).toBeUndefined();
     expect(() => parseCleanArgs({ limit: '10Gi' }, 'jenkins-app-1')).toThrow('--limit needs --agent');
   });
 
