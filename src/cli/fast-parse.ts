@@ -92,7 +92,8 @@ export function fastParse(table: OptionTable, rest: readonly string[], before: G
       if (spec.required && words.length === 0) return undefined;
       const converted = words.splice(0).map((w) => convert(spec, w));
       if (converted.some((v) => v === undefined)) return undefined;
-      if (converted.length > 0 || spec.default !== undefined) set(spec, converted.length > 0 ? converted : spec.default);
+      // yargs gives an optional variadic positional that got no word an empty list.
+      set(spec, converted.length > 0 || spec.default === undefined ? converted : spec.default);
       continue;
     }
     const word = words.shift();
