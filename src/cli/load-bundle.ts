@@ -8,7 +8,7 @@
 // so no other user may write it), keyed by the bundle's name, size and modification time (V8 itself checks only the
 // source's length), written to a temporary file and renamed (concurrent runs never read half a file). Any failure
 // only means no cache. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch for its compile cache) turns it off.
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -46,6 +46,11 @@ export function loadBundle(file: string, env: Env, home: string, version: string
         const temporary = `${target}.${process.pid}.tmp`;
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
         renameSync(temporary, target);
+        // The bytecode of this bundle's earlier builds (another size or time) is of no more use.
+        const stale = `${basename(file)}-`;
+        for (const entry of readdirSync(dirname(target))) {
+          if (entry.startsWith(stale) && entry.endsWith('.v8') && entry !== basename(target)) rmSync(join(dirname(target), entry), { force: true });
+        }
       } catch {
         // A read-only or full home: the next run compiles from source again.
       }

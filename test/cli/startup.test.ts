@@ -2,7 +2,7 @@
 // other command's code. Help, and what the fast parser leaves to yargs, read the full CLI. (Not timed: the figures are
 // `npm run bench`'s; this guards what each command's path loads.)
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,5 +107,24 @@ describe('start-up: what each command loads', () => {
       expect(text, file).not.toMatch(/node_modules\/(yargs|yargs-parser|cliui|y18n|execa)\//);
       expect(/node_modules\/got\//.test(text), file).toBe(file === 'verify.js');
     }
+  });
+
+  it('keeps each bundle\'s V8 bytecode per user, and survives a cache it cannot use', async () => {
+    const cache = mkdtempSync(join(dir, 'cache-'));
+    const shim = (extra: Record<string, string> = {}) =>
+      execa('node', [BIN, 'shim', 'print'], { env: cleanEnv(host, { XDG_CACHE_HOME: cache, ...extra }), extendEnv: false, reject: false });
+    const files = () => readdirSync(join(cache, 'whalekeeper'), { recursive: true }).map(String).filter((f) => f.endsWith('.v8'));
+    const first = await shim({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(first.exitCode).toBe(0);
+    expect(readdirSync(cache)).toEqual([]);
+    expect((await shim()).stdout).toBe(first.stdout);
+    expect(files()).toEqual([expect.stringMatching(/\/shim\.js-\d+-\d+\.v8$/)]);
+    const [folder] = readdirSync(join(cache, 'whalekeeper'));
+    expect(statSync(join(cache, 'whalekeeper', folder!)).mode & 0o777).toBe(0o700);
+    // Bytes V8 refuses: compiled from source, the same output, and the cache written anew.
+    const file = join(cache, 'whalekeeper', files()[0]!);
+    writeFileSync(file, 'not bytecode');
+    expect((await shim()).stdout).toBe(first.stdout);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
   });
 });
