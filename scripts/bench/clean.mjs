@@ -65,6 +65,8 @@ export default async function clean(ctx) {
   docker(['container', 'prune', '-f']);
   for (let rep = 0; rep < REPS; rep++) {
     for (const [name, [file, args]] of Object.entries(subjects)) {
+      // The slowest peer once only: its ratio is far from its target, and each set of containers takes long to make.
+      if (name === 'loop' && rep > 0) continue;
       await leftovers();
       times[name].push(timed(file, args));
       ctx.log(`clean ${name} #${rep + 1}: ${times[name].at(-1).toFixed(0)} ms`);
@@ -94,7 +96,7 @@ export default async function clean(ctx) {
       note: `median of ${REPS} runs each, in turns, fresh containers each run, 1 MB written in each`,
     },
     { measure, subjectMs: wk, peer: '`docker container prune -f` (the engine\'s own)', peerMs: prune, unchecked: 'the grace period (without `--filter until=`), kubelet or kept containers', target: 1.0 },
-    { measure, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`), the slowest peer", peerMs: loop, unchecked: spared, target: 0.2 },
+    { measure, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`), the slowest peer", peerMs: loop, unchecked: spared, target: 0.2, note: 'the loop ran once (in the first round), whalekeeper 3 times' },
     { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, unchecked: 'owners (labels), counts and bytes per owner', note: `no target; \`whalekeeper --version\` alone takes ${version.toFixed(0)} ms of it` },
     {
       measure: 'peak RSS: `clean --agent --dry-run --json` with 10,000 containers and 2,000 images in the inventory',
