@@ -22,6 +22,9 @@ const common = {
   logLevel: 'warning',
   splitting: false,
   outdir: 'dist',
+  // import() becomes require(): the bundles are compiled through vm.Script (src/cli/load-bundle.ts), where a dynamic
+  // import has no loader; and a built-in module loaded lazily (node:crypto for docker contexts) is required as well.
+  supported: { 'dynamic-import': false },
 };
 await Promise.all([
   build({ ...common, entryPoints: { whalekeeper: 'src/main.ts' }, define: { ...common.define, __WHALEKEEPER_BUNDLED_COMMANDS__: JSON.stringify(commands) } }),

@@ -101,7 +101,10 @@ describe('start-up: what each command loads', () => {
     expect((await traced(['--help'])).bundles).toEqual(['whalekeeper.js', 'whalekeeper-cli.js']);
   });
 
-  it('no command bundle holds yargs or execa; only verify holds got', () => {
+  it('no command bundle holds yargs or execa; only verify holds got; no bundle keeps an import() (vm.Script has no loader)', () => {
+    for (const file of ['whalekeeper.js', 'whalekeeper-cli.js', ...readdirSync(join(DIST, 'commands')).map((f) => `commands/${f}`)]) {
+      expect(readFileSync(join(DIST, file), 'utf8'), file).not.toMatch(/\bimport\(/);
+    }
     for (const file of readdirSync(join(DIST, 'commands'))) {
       const text = readFileSync(join(DIST, 'commands', file), 'utf8');
       expect(text, file).not.toMatch(/node_modules\/(yargs|yargs-parser|cliui|y18n|execa)\//);
