@@ -7,11 +7,32 @@
 //   package.json            { "type": "commonjs" }
 import { build } from 'esbuild';
 import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 const commands = (await readdir(new URL('src/cli/bundles/', root))).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 await rm(new URL('dist', root), { recursive: true, force: true });
+
+/**
+ * got loads http2-wrapper, and with it Node's node:http2 (~5 ms, more than got's other dependencies), when it loads;
+ * it uses it only for a request with `http2: true`, which whalekeeper never makes. got stays as it is; this module
+ * is loaded on its first use instead (never, for verify).
+ */
+const lazyHttp2Wrapper = {
+  name: 'lazy-http2-wrapper',
+  setup(build) {
+    build.onResolve({ filter: /^http2-wrapper$/ }, () => ({ path: 'http2-wrapper', namespace: 'lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      resolveDir: fileURLToPath(root),
+      loader: 'js',
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(createRequire(import.meta.url).resolve('http2-wrapper'))}));
+module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+    }));
+  },
+};
 const common = {
   bundle: true,
   format: 'cjs',
@@ -25,6 +46,7 @@ const common = {
   // import() becomes require(): the bundles are compiled through vm.Script (src/cli/load-bundle.ts), where a dynamic
   // import has no loader; and a built-in module loaded lazily (node:crypto for docker contexts) is required as well.
   supported: { 'dynamic-import': false },
+  plugins: [lazyHttp2Wrapper],
 };
 await Promise.all([
   build({ ...common, entryPoints: { whalekeeper: 'src/main.ts' }, define: { ...common.define, __WHALEKEEPER_BUNDLED_COMMANDS__: JSON.stringify(commands) } }),

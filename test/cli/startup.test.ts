@@ -91,6 +91,13 @@ describe('start-up: what each command loads', () => {
     expect(trace.builtins.filter((m) => /^NativeModule (internal\/)?crypto/.test(m))).toEqual([]);
   });
 
+  it('verify does not load node:http2 (got\'s http2-wrapper is loaded on first use, which needs `http2: true`)', async () => {
+    const trace = await traced(['verify', '--expect', '7', '--stable', '1', url]);
+    expect(trace.exitCode).toBe(0);
+    expect(trace.builtins).toContain('NativeModule http');
+    expect(trace.builtins.filter((m) => /^NativeModule (internal\/)?http2/.test(m))).toEqual([]);
+  });
+
   it('help and what the fast parser leaves to yargs read the full CLI', async () => {
     const help = await traced(['ls', '--help']);
     expect(help.exitCode).toBe(0);
