@@ -38,7 +38,9 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  define: { __WHALEKEEPER_VERSION__: JSON.stringify(pkg.version) },
+  // Intl.ListFormat is made on first use (scripts/lazy-list-format.mjs): got's type checker makes two at load time.
+  define: { __WHALEKEEPER_VERSION__: JSON.stringify(pkg.version), 'Intl.ListFormat': 'LazyListFormat' },
+  inject: ['scripts/lazy-list-format.mjs'],
   legalComments: 'none',
   logLevel: 'warning',
   splitting: false,

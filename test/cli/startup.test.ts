@@ -110,7 +110,10 @@ describe('start-up: what each command loads', () => {
 
   it('no command bundle holds yargs or execa; only verify holds got; no bundle keeps an import() (vm.Script has no loader)', () => {
     for (const file of ['whalekeeper.js', 'whalekeeper-cli.js', ...readdirSync(join(DIST, 'commands')).map((f) => `commands/${f}`)]) {
-      expect(readFileSync(join(DIST, file), 'utf8'), file).not.toMatch(/\bimport\(/);
+      const text = readFileSync(join(DIST, file), 'utf8');
+      expect(text, file).not.toMatch(/\bimport\(/);
+      // An Intl.ListFormat is made on first use only (scripts/lazy-list-format.mjs): the first one loads ICU's data.
+      expect(text, file).not.toMatch(/new Intl\.ListFormat/);
     }
     for (const file of readdirSync(join(DIST, 'commands'))) {
       const text = readFileSync(join(DIST, 'commands', file), 'utf8');
@@ -136,5 +139,18 @@ describe('start-up: what each command loads', () => {
     writeFileSync(file, 'not bytecode');
     expect((await shim()).stdout).toBe(first.stdout);
     expect(readFileSync(file).length).toBeGreaterThan(1000);
+  });
+
+  it('the list format made on first use formats as Intl.ListFormat does', async () => {
+    const module = '../../scripts/lazy-list-format.mjs';
+    const { LazyListFormat } = (await import(module)) as { LazyListFormat: typeof Intl.ListFormat };
+    const list = ['string', 'number', 'undefined'];
+    for (const type of ['conjunction', 'disjunction'] as const) {
+      const lazy = new LazyListFormat('en', { style: 'long', type });
+      const real = new Intl.ListFormat('en', { style: 'long', type });
+      expect(lazy.format(list)).toBe(real.format(list));
+      expect(lazy.formatToParts(list)).toEqual(real.formatToParts(list));
+      expect(lazy.resolvedOptions()).toEqual(real.resolvedOptions());
+    }
   });
 });
