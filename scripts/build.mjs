@@ -1,34 +1,65 @@
-// Bundles whalekeeper into dist/: whalekeeper.js holds `run`'s whole hot path in one file; whalekeeper-cli.mjs (and its
-// chunks, one per command) holds everything else and is imported only by the other commands.
+// Bundles whalekeeper into dist/, every file CommonJS (the ES module loader alone costs ~10 ms of start-up) and
+// self-contained (nothing is read from node_modules at run time):
+//   whalekeeper.js          the entry: splits the global options, answers --version, loads one of the bundles below
+//   commands/<name>.js      one per src/cli/bundles/<name>.ts: that command's whole path, its options read by the fast
+//                           parser from the command's yargs definition, without loading yargs
+//   whalekeeper-cli.js      the full CLI (yargs): help, and whatever argv a command's fast parser leaves to yargs
+//   package.json            { "type": "commonjs" }
 import { build } from 'esbuild';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const root = new URL('..', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+const commands = (await readdir(new URL('src/cli/bundles/', root))).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
+await rm(new URL('dist', root), { recursive: true, force: true });
+
+/**
+ * got loads http2-wrapper, and with it Node's node:http2 (~5 ms, more than got's other dependencies), when it loads;
+ * it uses it only for a request with `http2: true`, which whalekeeper never makes. got stays as it is; this module
+ * is loaded on its first use instead (never, for verify).
+ */
+const lazyHttp2Wrapper = {
+  name: 'lazy-http2-wrapper',
+  setup(build) {
+    build.onResolve({ filter: /^http2-wrapper$/ }, () => ({ path: 'http2-wrapper', namespace: 'lazy' }));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      resolveDir: fileURLToPath(root),
+      loader: 'js',
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(createRequire(import.meta.url).resolve('http2-wrapper'))}));
+module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
+    }));
+  },
+};
 const common = {
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  define: { __WHALEKEEPER_VERSION__: JSON.stringify(pkg.version) },
+  // Intl.ListFormat is made on first use (scripts/lazy-list-format.mjs): got's type checker makes two at load time.
+  define: { __WHALEKEEPER_VERSION__: JSON.stringify(pkg.version), 'Intl.ListFormat': 'LazyListFormat' },
+  inject: ['scripts/lazy-list-format.mjs'],
   legalComments: 'none',
   logLevel: 'warning',
-};
-// 1. The entry, with `run`'s whole path in one CommonJS file: one module to load for every container of every build,
-//    without the ES module loader's start-up cost (measured: ~10 ms). dist/package.json makes dist/*.js CommonJS.
-await build({ ...common, format: 'cjs', entryPoints: { whalekeeper: 'src/main.ts' }, outdir: 'dist', splitting: false });
-await writeFile(new URL('../dist/package.json', import.meta.url), '{ "type": "commonjs" }\n');
-// 2. The full CLI, imported by the entry for every other command; each command's code is a chunk of its own.
-await build({
-  ...common,
-  entryPoints: { 'whalekeeper-cli': 'src/cli/entry.ts' },
+  splitting: false,
   outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
-  banner: {
-    // Some bundled CommonJS dependencies (yargs' helpers) call require().
-    js: "import { createRequire as __wkRequire } from 'node:module'; const require = __wkRequire(import.meta.url);",
-  },
-});
-await chmod(new URL('../dist/whalekeeper.js', import.meta.url), 0o755);
+  // import() becomes require(): the bundles are compiled through vm.Script (src/cli/load-bundle.ts), where a dynamic
+  // import has no loader; and a built-in module loaded lazily (node:crypto for docker contexts) is required as well.
+  supported: { 'dynamic-import': false },
+  plugins: [lazyHttp2Wrapper],
+};
+await Promise.all([
+  build({ ...common, entryPoints: { whalekeeper: 'src/main.ts' }, define: { ...common.define, __WHALEKEEPER_BUNDLED_COMMANDS__: JSON.stringify(commands) } }),
+  build({ ...common, entryPoints: Object.fromEntries(commands.map((c) => [`commands/${c}`, `src/cli/bundles/${c}.ts`])) }),
+  build({
+    ...common,
+    entryPoints: { 'whalekeeper-cli': 'src/cli/entry.ts' },
+    // yargs (an ES module) asks import.meta.url where it is; in CommonJS that is this file.
+    define: { ...common.define, 'import.meta.url': '__wkImportMetaUrl' },
+    banner: { js: "var __wkImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
+]);
+await writeFile(new URL('dist/package.json', root), '{ "type": "commonjs" }\n');
+await chmod(new URL('dist/whalekeeper.js', root), 0o755);

@@ -1,47 +1,39 @@
 #!/usr/bin/env node
-// Entry point. `whalekeeper run` stands in front of every container, so its path is one small CommonJS bundle (no yargs,
-// no execa, no other command's code); every other command loads the full CLI bundle (ES modules) lazily.
+// Entry point (dist/whalekeeper.js): a small dispatcher. It splits off the global options, answers `--version`, and
+// loads only the bundle of the command given (dist/commands/<name>.js), which parses its options without yargs. Help,
+// and any argv a command's fast parser leaves to yargs, load the full CLI (dist/whalekeeper-cli.js) instead.
 import { homedir } from 'node:os';
-import { commandWord, splitArgv } from './core/argv.js';
-import { UsageError } from './core/errors.js';
-import { EXIT } from './core/exit-codes.js';
-import { isRunHelp } from './core/run-args.js';
+import { join } from 'node:path';
+import { splitArgv, type SplitArgv } from './core/argv.js';
 import type { Invocation } from './cli/context.js';
-import { reportError } from './cli/report-error.js';
-import { runCommand } from './cli/wire/run.js';
-import { loadGlobalSettings } from './edge/load-settings.js';
-import { BASE_RENDERERS } from './render/base.js';
-import { createOutput } from './render/output.js';
+import type { CommandMain } from './cli/fast-command.js';
+import { loadBundle } from './cli/load-bundle.js';
+import { VERSION } from './version.js';
 
-/**
- * The full CLI's bundle, next to this file in dist/ (scripts/build.mjs builds src/cli/entry.ts there). A variable, so
- * that the bundler leaves this import alone and the two bundles stay apart.
- */
-const FULL_CLI = './whalekeeper-cli.mjs';
+/** The commands that have a bundle of their own (scripts/build.mjs: one per src/cli/bundles/*.ts). */
+declare const __WHALEKEEPER_BUNDLED_COMMANDS__: readonly string[];
 
 async function main(argv: readonly string[], invocation: Invocation): Promise<number> {
+  const load = (file: string): unknown => loadBundle(join(__dirname, file), invocation.env, invocation.home, VERSION);
+  let split: SplitArgv | undefined;
   try {
-    const split = splitArgv(argv, invocation.env);
-    if (split.command === 'run' && !split.help && !split.version && !isRunHelp(split.rest)) {
-      const settings = await loadGlobalSettings(split.flags, invocation.env, invocation.home);
-      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: BASE_RENDERERS });
-      return await runCommand({ ...invocation, flags: split.flags, settings, output, rest: split.rest });
-    }
-  } catch (error) {
-    return reportError(forRun(error, argv, invocation), invocation, argv);
+    split = splitArgv(argv, invocation.env);
+  } catch {
+    // A usage error in the global options: the full CLI reports it.
   }
-  const cli = (await import(FULL_CLI)) as typeof import('./cli/entry.js');
+  if (split !== undefined && !split.help) {
+    if (split.version && split.command === undefined) {
+      invocation.streams.out.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (split.command !== undefined && !split.version && __WHALEKEEPER_BUNDLED_COMMANDS__.includes(split.command)) {
+      const { main: command } = load(`commands/${split.command}.js`) as { main: CommandMain };
+      const code = await command(split, argv, invocation);
+      if (code !== undefined) return code;
+    }
+  }
+  const cli = load('whalekeeper-cli.js') as typeof import('./cli/entry.js');
   return cli.runFullCli(argv, invocation);
-}
-
-/**
- * `run`'s own usage errors (a bad or unknown whalekeeper option, an unknown DOCKER_CONTEXT) exit 125 as docker run's
- * do: a 2 would read as the container's own exit 2.
- */
-function forRun(error: unknown, argv: readonly string[], invocation: Invocation): unknown {
-  if (!(error instanceof UsageError) || error.exitCode !== EXIT.usage) return error;
-  if (commandWord(argv, invocation.env) !== 'run') return error;
-  return new UsageError(error.message, { hint: error.hint, cause: error, exitCode: EXIT.dockerFailed });
 }
 
 const invocation: Invocation = {

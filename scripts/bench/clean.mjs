@@ -1,8 +1,9 @@
-// clean: removing 200+ stopped containers with written data, by `whalekeeper clean --agent --grace 0`, by
-// `docker container prune -f` (the engine's own) and by the seed's loop (one `docker rm` per container), in the same
-// run, each on a fresh set; `ls` against `docker ps -a`; and the peak memory of a plan over 10,000 containers.
+// clean: removing 200 stopped containers with written data, by `whalekeeper clean --agent --grace 0`, by
+// `docker container prune -f` (the engine's own), by one bulk `docker rm` of every stopped container's id (the fastest
+// peer: the client removes them concurrently) and by the seed's loop (one `docker rm` per container), in the same
+// run, in turns, each on a fresh set; `ls` against `docker ps -a`; and the peak memory of a plan over 10,000 containers.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +17,26 @@ export default async function clean(ctx) {
   const env = { ...process.env, DOCKER_HOST: ctx.dockerHost };
   const docker = (args) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim();
 
-  /** CONTAINERS stopped containers, each with 1 MB written into its layer; 8 docker clients at a time (set-up only). */
+  /** The engine's API, for the set-up only (a docker client process per container would take most of the bench). */
+  const api = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const req = request({ socketPath: ctx.dockerHost.replace(/^unix:\/\//, ''), method, path, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => (res.statusCode < 300 ? resolve(text === '' ? undefined : JSON.parse(text)) : reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`))));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+
+  /** CONTAINERS stopped containers, each with 1 MB written into its layer; 8 at a time (set-up only). */
   async function leftovers() {
     let next = 0;
     const worker = async () => {
-      while (next++ < CONTAINERS) await run('docker', ['run', '-d', ctx.image, 'dd', 'if=/dev/zero', 'of=/fill', 'bs=64k', 'count=16'], { env });
+      while (next++ < CONTAINERS) {
+        const { Id } = await api('POST', '/containers/create', { Image: ctx.image, Cmd: ['dd', 'if=/dev/zero', 'of=/fill', 'bs=64k', 'count=16'] });
+        await api('POST', `/containers/${Id}/start`);
+      }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     while (docker(['ps', '-q']) !== '') await new Promise((r) => setTimeout(r, 100));
@@ -42,12 +58,15 @@ export default async function clean(ctx) {
   const subjects = {
     whalekeeper: ['node', [ctx.bin, 'clean', '--agent', '--grace', '0']],
     prune: ['docker', ['container', 'prune', '-f']],
+    bulk: ['bash', ['-c', 'docker rm $(docker ps -aq --filter status=exited --filter status=created --filter status=dead) >/dev/null']],
     loop: ['bash', ['-c', 'for c in $(docker ps -qa); do docker rm $c >/dev/null; done']],
   };
-  const times = { whalekeeper: [], prune: [], loop: [] };
+  const times = { whalekeeper: [], prune: [], bulk: [], loop: [] };
   docker(['container', 'prune', '-f']);
   for (let rep = 0; rep < REPS; rep++) {
     for (const [name, [file, args]] of Object.entries(subjects)) {
+      // The slowest peer once only: its ratio is far from its target, and each set of containers takes long to make.
+      if (name === 'loop' && rep > 0) continue;
       await leftovers();
       times[name].push(timed(file, args));
       ctx.log(`clean ${name} #${rep + 1}: ${times[name].at(-1).toFixed(0)} ms`);
@@ -56,24 +75,34 @@ export default async function clean(ctx) {
 
   // ls against docker ps -a, with CONTAINERS stopped containers present.
   await leftovers();
-  const [ls, ps, version] = ctx.hyperfine([`node ${ctx.bin} ls`, 'docker ps -a', `node ${ctx.bin} --version`], { runs: 10, warmup: 2, env: { DOCKER_HOST: ctx.dockerHost } });
+  const [ls, ps, version] = ctx.interleaved([['node', ctx.bin, 'ls'], ['docker', 'ps', '-a'], ['node', ctx.bin, '--version']], { runs: 10, warmup: 2, env: { DOCKER_HOST: ctx.dockerHost } });
   docker(['container', 'prune', '-f']);
 
   const { peak: memory, requests } = await peakMemory(ctx);
   const wk = ctx.median(times.whalekeeper);
   const prune = ctx.median(times.prune);
+  const bulk = ctx.median(times.bulk);
   const loop = ctx.median(times.loop);
+  const measure = `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``;
+  const spared = 'the grace period, running/kubelet/kept containers, a lock against a concurrent clean, and the disk freed';
   return [
-    { measure: `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``, subjectMs: wk, peer: '`docker container prune -f`', peerMs: prune, target: '≤ 1.20×', note: `median of ${REPS} runs each, fresh containers each run, 1 MB written in each` },
-    { measure: `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`)", peerMs: loop, target: '≤ 0.20× (5× faster)' },
-    { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, note: `no target; node and yargs alone (\`whalekeeper --version\`) take ${version.toFixed(0)} ms of it` },
+    {
+      measure,
+      subjectMs: wk,
+      peer: 'one bulk `docker rm $(docker ps -aq --filter status=exited --filter status=created --filter status=dead)`, the fastest peer',
+      peerMs: bulk,
+      unchecked: spared,
+      target: 1.3,
+      note: `median of ${REPS} runs each, in turns, fresh containers each run, 1 MB written in each`,
+    },
+    { measure, subjectMs: wk, peer: '`docker container prune -f` (the engine\'s own)', peerMs: prune, unchecked: 'the grace period (without `--filter until=`), kubelet or kept containers', target: 1.0 },
+    { measure, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`), the slowest peer", peerMs: loop, unchecked: spared, target: 0.2, note: 'the loop ran once (in the first round), whalekeeper 3 times' },
+    { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, unchecked: 'owners (labels), counts and bytes per owner', note: `no target; \`whalekeeper --version\` alone takes ${version.toFixed(0)} ms of it` },
     {
       measure: 'peak RSS: `clean --agent --dry-run --json` with 10,000 containers and 2,000 images in the inventory',
       unit: 'MB',
       subjectMs: memory,
-      peer: 'the target, 150 MB',
-      peerMs: 150,
-      target: '≤ 1.00×',
+      limit: 150,
       note: `maximum resident set size from /usr/bin/time -f %M of the built CLI, against a fake Engine API on a unix socket serving a synthetic inventory (so the whole path is measured: JSON parse, inventory, plan, rendering); requests per run: ${requests.total}, of which ${requests.negotiation} to negotiate the API version (GET /_ping, /version)`,
     },
   ];

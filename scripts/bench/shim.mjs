@@ -24,6 +24,7 @@ export default async function shimBench(ctx) {
         peer: `\`${real} ${args}\``,
         peerMs: realMs,
         target: '≤ +20 ms',
+        met: shimMs - realMs <= 20,
         note: `overhead ${(shimMs - realMs).toFixed(1)} ms (${shimMs - realMs <= 20 ? 'within' : 'over'} the 20 ms target)`,
       });
     }

@@ -1,27 +1,17 @@
-// verify: one round over 200 replicas on loopback (`--stable 1`), against a hand-written sequential curl loop.
-import { spawn } from 'node:child_process';
+// verify: one round (`--stable 1`) over 200 replicas on loopback, against the fastest way to ask them by hand (one
+// `curl --parallel --parallel-max 50` with a `jq` count of the matching answers, plus `node -e 0`: whalekeeper is a
+// Node program) and against a sequential curl loop; then 1,000 replicas: time against the same curl, and peak memory.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startBusy } from './helpers/busy.mjs';
 
 const REPLICAS = 200;
+const MANY = 1000;
+const BUILD = 209;
 
-/** 200 replicas answering {"buildNumber": 209}, in a child process (hyperfine blocks this one's event loop). */
-const SERVERS = `
-import { createServer } from 'node:http';
-const ports = [];
-for (let i = 0; i < ${REPLICAS}; i++) {
-  const server = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"buildNumber": 209}');
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ports.push(server.address().port);
-}
-process.stdout.write(JSON.stringify(ports) + '\\n');
-`;
-
-/** The peer: what one would write by hand, one curl per replica in turn, checking the body. */
+/** What one writes by hand, slowest: one curl per replica in turn, checking each body. */
 const CURL_LOOP = `#!/usr/bin/env bash
 # usage: curl-loop.sh URLS_FILE EXPECTED
 failed=0
@@ -32,36 +22,84 @@ done < "$1"
 exit $failed
 `;
 
+/** The fastest by hand: every replica at once (50 connections), the matching answers counted by jq. */
+const CURL_PARALLEL = `#!/usr/bin/env bash
+# usage: curl-parallel.sh CURL_CONFIG EXPECTED COUNT
+n=$(curl -s --parallel --parallel-max 50 --max-time 5 -H 'Cache-Control: no-cache' --config "$1" | jq -s --argjson want "$2" '[.[] | select(.buildNumber == $want)] | length')
+[ "$n" = "$3" ]
+`;
+
+const UNCHECKED =
+  'the content type, a body limit, retries until a deadline, each replica on a new connection, nor which replica answered what (only a count); and it starts no Node';
+
 export default async function verifyBench(ctx) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', SERVERS], { stdio: ['ignore', 'pipe', 'inherit'] });
   const dir = mkdtempSync(join(tmpdir(), 'wk-bench-verify-'));
+  const replicas = await startBusy({ mode: 'replica', count: MANY, body: `{"buildNumber": ${BUILD}}` });
   try {
-    const ports = await new Promise((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk) => {
-        out += chunk;
-        if (out.includes('\n')) resolve(JSON.parse(out));
-      });
-      child.once('exit', (code) => reject(new Error(`replica servers exited ${code}`)));
-    });
-    const urls = ports.map((p) => `http://127.0.0.1:${p}/diagnostics`);
-    writeFileSync(join(dir, 'urls'), `${urls.join('\n')}\n`);
-    writeFileSync(join(dir, 'curl-loop.sh'), CURL_LOOP);
+    const urls = replicas.ports.map((p) => `http://127.0.0.1:${p}/diagnostics`);
+    const loop = join(dir, 'curl-loop.sh');
+    const parallel = join(dir, 'curl-parallel.sh');
+    writeFileSync(loop, CURL_LOOP);
+    writeFileSync(parallel, CURL_PARALLEL);
+    const files = (count) => {
+      writeFileSync(join(dir, `urls-${count}`), `${urls.slice(0, count).join('\n')}\n`);
+      writeFileSync(join(dir, `curl-${count}`), urls.slice(0, count).map((u) => `url = "${u}"\n`).join(''));
+      return { list: join(dir, `urls-${count}`), config: join(dir, `curl-${count}`) };
+    };
+    const few = files(REPLICAS);
+    const many = files(MANY);
+    const subject = (count) => ['node', ctx.bin, 'verify', '--stable', '1', '--expect', String(BUILD), '--timeout', '30s', ...urls.slice(0, count)];
     ctx.log(`verify: ${urls.length} replicas up`);
-    const subject = ['node', ctx.bin, 'verify', '--stable', '1', '--expect', '209', '--timeout', '30s', ...urls].join(' ');
-    const peer = `bash ${join(dir, 'curl-loop.sh')} ${join(dir, 'urls')} 209`;
-    const [subjectMs, peerMs] = ctx.hyperfine([subject, peer], { runs: 10, warmup: 2 });
+
+    const [node, wk, curlParallel, curlLoop] = ctx.interleaved(
+      [['node', '-e', '0'], subject(REPLICAS), ['bash', parallel, few.config, String(BUILD), String(REPLICAS)], ['bash', loop, few.list, String(BUILD)]],
+      { runs: 10, warmup: 2 },
+    );
+    const [wkMany, curlMany] = ctx.interleaved([subject(MANY), ['bash', parallel, many.config, String(BUILD), String(MANY)]], { runs: 5, warmup: 1 });
+    const peak = (argv) => {
+      const peaks = [];
+      for (let i = 0; i < 3; i++) {
+        const { status, stderr } = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+        if (status !== 0) throw new Error(`${argv.slice(0, 4).join(' ')} … exited ${status}: ${stderr}`);
+        peaks.push(Number(stderr.trim().split('\n').at(-1)) / 1024);
+      }
+      return ctx.median(peaks);
+    };
+    const wkPeak = peak(subject(MANY));
+    const curlPeak = peak(['curl', '-s', '--parallel', '--parallel-max', '50', '--max-time', '5', '-o', '/dev/null', '--config', many.config]);
+    ctx.log(`verify ${REPLICAS}: ${wk.toFixed(0)} ms (curl --parallel ${curlParallel.toFixed(0)} ms, node -e 0 ${node.toFixed(0)} ms); ${MANY}: ${wkMany.toFixed(0)} ms, ${wkPeak.toFixed(0)} MB`);
+
+    const round = `verify: one round over ${REPLICAS} replicas on loopback (--stable 1, node start included)`;
     return [
       {
-        measure: `verify: one round over ${REPLICAS} replicas on loopback (--stable 1, node start included)`,
-        subjectMs,
-        peer: `sequential curl loop (${REPLICAS} × curl)`,
-        peerMs,
-        target: 'well under 1 s',
+        measure: round,
+        subjectMs: wk,
+        peer: `\`node -e 0\` + one \`curl --parallel --parallel-max 50\` with a \`jq\` count (sum of their medians), the fastest peer`,
+        peerMs: node + curlParallel,
+        unchecked: UNCHECKED,
+        target: 2.0,
+        note: `node -e 0 ${node.toFixed(1)} ms, curl --parallel with jq ${curlParallel.toFixed(1)} ms`,
+      },
+      { measure: round, subjectMs: wk, peer: 'one `curl --parallel --parallel-max 50` with a `jq` count, alone', peerMs: curlParallel, unchecked: UNCHECKED },
+      { measure: round, subjectMs: wk, peer: `a sequential curl loop (${REPLICAS} × curl), the slowest peer`, peerMs: curlLoop, unchecked: 'the content type, a body limit, retries until a deadline' },
+      {
+        measure: `verify: one round over ${MANY} replicas on loopback`,
+        subjectMs: wkMany,
+        peer: 'one `curl --parallel --parallel-max 50` with a `jq` count',
+        peerMs: curlMany,
+        unchecked: UNCHECKED,
+        note: `median of 5 runs each, in turns`,
+      },
+      {
+        measure: `verify: peak RSS of one round over ${MANY} replicas`,
+        unit: 'MB',
+        subjectMs: wkPeak,
+        limit: 100,
+        note: `maximum resident set size from /usr/bin/time -f %M, median of 3; for comparison the same curl --parallel (bodies to /dev/null) peaks at ${curlPeak.toFixed(0)} MB`,
       },
     ];
   } finally {
-    child.kill('SIGTERM');
+    replicas.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,12 +5,11 @@ import { UsageError } from '../core/errors.js';
 import { COMMON_EXIT_CODES_HELP } from '../core/exit-codes.js';
 import { GLOBAL_OPTIONS, type GlobalFlags } from '../core/global-options.js';
 import { ALL_RENDERERS } from '../render/all.js';
-import { createOutput } from '../render/output.js';
-import { urlSecrets } from '../core/mask.js';
-import { loadGlobalSettings } from '../edge/load-settings.js';
 import { VERSION } from '../version.js';
 import type { Invocation } from './context.js';
+import type { CommandDefinition } from './definition.js';
 import { COMMANDS } from './registry.js';
+import { runHandler } from './run-handler.js';
 
 function globalFlagsOf(argv: Readonly<Record<string, unknown>>): GlobalFlags {
   const flags: GlobalFlags = {};
@@ -47,15 +46,18 @@ function glueNegativeValues(tokens: readonly string[]): string[] {
   return out;
 }
 
-/** Builds the parser. Exposed for the help test, which checks every command's --help. */
-export function buildParser(tokens: readonly string[], invocation: Invocation, rest: readonly string[], done: (code: number) => void): Argv {
+/** What the parser does with a parsed command: run its handler (the CLI), or look at what yargs read (a test). */
+export type CommandAction = (definition: CommandDefinition, argv: Readonly<Record<string, unknown>>, flags: GlobalFlags) => Promise<void>;
+
+/** The yargs definition of the whole CLI. Exposed for the tests, which compare the fast parser with it. */
+export function defineCli(tokens: readonly string[], columns: number, action: CommandAction): Argv {
   let parser = yargs([...tokens])
     .scriptName('whalekeeper')
     .usage('whalekeeper [options] <command> [command options]\n\nKeeps Docker on CI agents clean and checks what got deployed.')
     .parserConfiguration({ 'boolean-negation': true })
     .strict()
     .exitProcess(false)
-    .wrap(Math.min(110, invocation.streams.out.isTTY ? process.stdout.columns || 110 : 110))
+    .wrap(Math.min(110, columns))
     .version(VERSION)
     .help()
     .alias('help', 'h')
@@ -77,16 +79,17 @@ export function buildParser(tokens: readonly string[], invocation: Invocation, r
     'Global options (before the command; also WHALEKEEPER_* variables):',
   );
   for (const definition of COMMANDS) {
-    parser = parser.command(definition.command, definition.describe, definition.builder, async (argv) => {
-      const flags = globalFlagsOf(argv);
-      const settings = await loadGlobalSettings(flags, invocation.env, invocation.home);
-      const output = await createOutput({ json: settings.json, streams: invocation.streams, env: invocation.env, renderers: ALL_RENDERERS });
-      // The engine URL's credentials and query values, wherever a message quotes it.
-      for (const secret of urlSecrets(settings.engine.host)) output.addSecret(secret);
-      done(await definition.handler(argv, { ...invocation, flags, settings, output, rest }));
-    });
+    parser = parser.command(definition.command, definition.describe, definition.builder, (argv) => action(definition, argv, globalFlagsOf(argv)));
   }
   return parser;
+}
+
+/** Builds the parser that runs the command's handler. */
+export function buildParser(tokens: readonly string[], invocation: Invocation, rest: readonly string[], done: (code: number) => void): Argv {
+  const columns = invocation.streams.out.isTTY ? process.stdout.columns || 110 : 110;
+  return defineCli(tokens, columns, async (definition, argv, flags) => {
+    done(await runHandler(definition, argv, flags, invocation, rest, ALL_RENDERERS));
+  });
 }
 
 /** Runs every command but the `run` fast path; resolves with the exit code. */

@@ -1,7 +1,7 @@
 // The one place errors become exit codes: expected errors print their story, anything else is reported as a bug.
-import { WhalekeeperError } from '../core/errors.js';
+import { UsageError, WhalekeeperError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
-import { splitArgv, type SplitArgv } from '../core/argv.js';
+import { commandWord, splitArgv, type SplitArgv } from '../core/argv.js';
 import { displayArgv } from '../core/mask.js';
 import { maskDockerArgv } from '../core/mask-docker.js';
 import { BASE_RENDERERS } from '../render/base.js';
@@ -10,7 +10,8 @@ import { VERSION } from '../version.js';
 import type { Invocation } from './context.js';
 
 /** Prints the error (masked) and returns its exit code: the error's own, 2 for a parser's usage error, 70 for a bug. */
-export async function reportError(error: unknown, invocation: Invocation, argv: readonly string[]): Promise<number> {
+export async function reportError(thrown: unknown, invocation: Invocation, argv: readonly string[]): Promise<number> {
+  const error = forRun(thrown, argv, invocation);
   const split = safeSplit(argv, invocation);
   const json = split?.flags.json === true || (split?.flags.json === undefined && /^(1|true|yes)$/i.test(invocation.env.WHALEKEEPER_JSON ?? ''));
   const output = await createOutput({ json, streams: invocation.streams, env: invocation.env, renderers: BASE_RENDERERS });
@@ -31,6 +32,17 @@ export async function reportError(error: unknown, invocation: Invocation, argv: 
     ].join('\n'),
   });
   return EXIT.internal;
+}
+
+/**
+ * `run`'s own usage errors (a bad or unknown whalekeeper option, an unknown DOCKER_CONTEXT, an engine address docker
+ * cannot parse) exit 125 as docker run's do: a 2 would read as the container's own exit 2. Mapped here, the one place
+ * every path (run's bundle, the full CLI, yargs' own errors) reports through.
+ */
+function forRun(error: unknown, argv: readonly string[], invocation: Invocation): unknown {
+  if (!(error instanceof UsageError) || error.exitCode !== EXIT.usage) return error;
+  if (commandWord(argv, invocation.env) !== 'run') return error;
+  return new UsageError(error.message, { hint: error.hint, cause: error, exitCode: EXIT.dockerFailed });
 }
 
 function safeSplit(argv: readonly string[], invocation: Invocation): SplitArgv | undefined {
