@@ -53,7 +53,7 @@ export default async function startup(ctx) {
       { name: '`whalekeeper ls` on an empty engine', args: ['ls'], work: 'engine' },
       { name: '`whalekeeper clean --agent` with nothing to remove', args: ['clean', '--agent'], work: 'engine' },
       { name: '`whalekeeper disk`', args: ['disk'], work: 'engine' },
-      { name: '`whalekeeper verify` of one replica that answers at once', args: ['verify', '--stable', '1', '--expect', '209', url], work: 'replica' },
+      { name: '`whalekeeper verify` of one replica that answers at once (`--direct`: one URL is otherwise a pool, asked until the pool rule is met)', args: ['verify', '--direct', '--stable', '1', '--expect', '209', url], work: 'replica' },
       { name: '`whalekeeper audit` of an empty folder', args: ['audit', empty] },
     ];
     const [nodeAgain, ...medians] = ctx.interleaved([['node', '-e', '0'], ...fixed.map((f) => ['node', ctx.bin, ...f.args])], { runs: 25, warmup: 2, env });
