@@ -6,7 +6,7 @@ import com.cloudbees.groovy.cps.NonCPS
  * What every step of the library shares: parameter checks, finding the CLI (once per node per build), and calling it.
  * The only scripts ever handed to `sh` are the constants below and the resolver resource; values travel through
  * `withEnv`. Sandbox-safe: only calls on script-security's generic whitelist (test/groovy/tests/SandboxTest.groovy
- * lists them), `env` read as properties, never `env[name]`.
+ * lists them), `env` read as properties, never by subscript (`getAt`, which the sandbox rejects).
  */
 class Steps implements Serializable {
 
@@ -86,7 +86,7 @@ WK_EOF'''
         }
     }
 
-    /** A value of the build's environment, or null. `env.getProperty(name)`: the sandbox rejects `env[name]`. */
+    /** A value of the build's environment, or null: `env.getProperty(name)`, never the subscript the sandbox rejects. */
     String env(String name) {
         Object value = script.env.getProperty(name)
         return value ? value.toString() : null
