@@ -110,7 +110,13 @@ export function createHttp(options: HttpOptions): Http {
             resolve({ kind: 'response', status, contentType, body: '', tooLarge: MAX_BODY_BYTES });
           }
         });
-        stream.once('end', () => resolve({ kind: 'response', status, contentType, body: Buffer.concat(chunks).toString('utf8'), location }));
+        stream.once('end', () => {
+          resolve({ kind: 'response', status, contentType, body: Buffer.concat(chunks).toString('utf8'), location });
+          // got lets go of the request (its listener on the run's shared abort signal, its timers) only when the stream
+          // is destroyed, not when it ends: without this, every finished request of a round (socket, response and all)
+          // stays reachable from that signal until verify exits.
+          stream.destroy();
+        });
         stream.once('error', (error: unknown) => resolve(failure(error)));
       });
     },
