@@ -1,5 +1,6 @@
 // The HTTP edge of `verify` against real servers on 127.0.0.1: pinned addresses, TLS trust, redirects.
 import { execa } from 'execa';
+import { getEventListeners } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
@@ -86,6 +87,17 @@ describe('Http.getDiagnostics', () => {
     const next = await http.getDiagnostics(`${other.url}/diagnostics`, undefined, 3000, never, false);
     expect(next).toMatchObject({ kind: 'response', status: 200 });
     expect(other.requests[0]!.headers['x-token']).toBeUndefined();
+  });
+
+  it('lets go of each finished request: no listener stays on the run\'s shared abort signal', async () => {
+    // verify's rounds share one AbortSignal; a listener left on it keeps its request (socket, response) alive until exit
+    const replica = await startReplica((_n, _req, res) => answerBuild(res, 209));
+    onTestFinished(() => replica.close());
+    const shared = new AbortController().signal;
+    const http = createHttp(options);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => http.getDiagnostics(`${replica.url}/diagnostics`, undefined, 3000, shared)));
+    expect(answers.map((a) => a.kind)).toEqual(Array(5).fill('response'));
+    expect(getEventListeners(shared, 'abort')).toHaveLength(0);
   });
 
   it('https through HTTPS_PROXY goes by CONNECT, with --ca still verifying the replica', async () => {
