@@ -17,15 +17,16 @@ async function diskNow(): Promise<Fs> {
   return JSON.parse(result.stdout).filesystem as Fs;
 }
 
-/** A stopped container that wrote `mb` megabytes into its writable layer. */
+/** A stopped container that wrote `mb` megabytes into its writable layer (waited for: the disk is measured next). */
 async function leftover(mb: number, labels: string[] = []): Promise<string> {
-  return docker(engine.host, ['run', '-d', ...labels.flatMap((l) => ['--label', l]), TEST_IMAGE, 'dd', 'if=/dev/zero', 'of=/fill', 'bs=1M', `count=${mb}`]);
+  const id = await docker(engine.host, ['run', '-d', ...labels.flatMap((l) => ['--label', l]), TEST_IMAGE, 'dd', 'if=/dev/zero', 'of=/fill', 'bs=1M', `count=${mb}`]);
+  await docker(engine.host, ['wait', id]);
+  return id;
 }
 
 /** An image with its own `mb`-megabyte layer, tagged `tag`. */
 async function imageOf(tag: string, mb: number): Promise<void> {
   const id = await leftover(mb);
-  await docker(engine.host, ['wait', id]);
   await docker(engine.host, ['commit', id, tag]);
   await docker(engine.host, ['rm', id]);
 }
