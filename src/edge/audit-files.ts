@@ -1,9 +1,10 @@
 // The files `audit` reads: the paths given, directories walked for pipeline files; read and (with --fix) rewritten.
-import { chmod, chown, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
 import type { FileFailure } from '../core/audit/events.js';
 import { sourceKind, type SourceKind } from '../core/audit/sources.js';
-import { UsageError } from '../core/errors.js';
+import { FileWriteError, UsageError } from '../core/errors.js';
+import { writeTextFile } from './text-file.js';
 
 /** A file to audit: how to show it, where it is, and how to read it. */
 export interface AuditFile {
@@ -59,29 +60,9 @@ export function createAuditFiles(cwd: string): AuditFiles {
       return { files, failures };
     },
     read: (path) => readFile(path).catch((error: unknown) => Promise.reject(ioFailure(error))),
-    write: (path, bytes) => replaceBytes(path, bytes).catch((error: unknown) => Promise.reject(ioFailure(error))),
+    // The user's own file, edited in place: its whole mode and owner kept (text-file.ts: 'as-before').
+    write: (path, bytes) => writeTextFile(path, bytes, 'as-before').catch((error: unknown) => Promise.reject(ioFailure(error instanceof FileWriteError ? (error.cause ?? error) : error))),
   };
-}
-
-/**
- * Replaces a file's bytes atomically (a reader never sees half a file, a full disk never leaves one): a temporary
- * file beside it, with its mode (setuid bits included) and, as root, its owner; then renamed over it. A symbolic
- * link named on the command line is written through to its target. The temporary file never outlives a failure.
- */
-async function replaceBytes(path: string, bytes: Uint8Array): Promise<void> {
-  const target = await realpath(path);
-  const info = await stat(target);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.wk-audit.tmp`);
-  try {
-    await writeFile(temporary, bytes, { mode: info.mode & 0o7777, flag: 'wx' });
-    // The owner first: chown clears setuid and setgid bits, chmod then sets them.
-    if (process.getuid?.() === 0 && (info.uid !== 0 || info.gid !== 0)) await chown(temporary, info.uid, info.gid);
-    await chmod(temporary, info.mode & 0o7777);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** A file system error as one line without the path (the report names the file): `EACCES: permission denied`. */

@@ -1,7 +1,7 @@
 // Files whalekeeper writes (the Prometheus textfile, the shim, verify's reports): replaced atomically, so
 // node_exporter's textfile collector or a shell running the shim never reads a half-written file, and only where
 // replacing is safe.
-import { chmod, lstat, readlink, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileWriteError, NotAFileError } from '../core/errors.js';
@@ -81,17 +81,24 @@ async function destinationOf(path: string): Promise<{ path: string; stats: Stats
 }
 
 /**
+ * The mode of what is written: a number, or `'as-before'` for an in-place edit of the user's own file (`audit --fix`):
+ * the replaced file's whole mode, set-user-ID bits included, and, when whalekeeper runs as root, its owner.
+ */
+export type WriteMode = number | 'as-before';
+
+/**
  * Writes `content` (text, or bytes as they are) to `path` with `mode` (whatever the umask; by default the permission
  * bits of the file replaced, 644 for a new one): into a new temporary file beside its destination (created
  * exclusively, so a planted file or link is never followed), then renamed over it. A symbolic link is written
  * through: its target is replaced and the link stays. A directory, device, FIFO or socket is refused (exit 2); every
- * I/O failure is a FileWriteError (exit 74) and leaves no temporary file behind.
+ * I/O failure is a FileWriteError (exit 74, its cause the system's error) and leaves no temporary file behind.
  */
-export async function writeTextFile(path: string, content: string | Uint8Array, mode?: number): Promise<void> {
+export async function writeTextFile(path: string, content: string | Uint8Array, mode?: WriteMode): Promise<void> {
   if (path === '') throw new FileWriteError(path, 'the path is empty');
   const { path: destination, stats } = await destinationOf(path);
-  // Permission bits only: a set-user-ID bit is never carried over to what whalekeeper wrote.
-  const fileMode = mode ?? (stats === undefined ? 0o644 : stats.mode & 0o777);
+  const asBefore = mode === 'as-before' && stats !== undefined;
+  // By default permission bits only: a set-user-ID bit is never carried over to what whalekeeper wrote.
+  const fileMode = typeof mode === 'number' ? mode : stats === undefined ? 0o644 : stats.mode & (asBefore ? 0o7777 : 0o777);
   const random = Math.random().toString(36).slice(2, 10);
   const temporary = join(dirname(destination), `.${basename(destination)}.${process.pid}.${random}.tmp`);
   try {
@@ -103,6 +110,8 @@ export async function writeTextFile(path: string, content: string | Uint8Array, 
     throw new FileWriteError(path, reasonOf(error, destination), { cause: error });
   }
   try {
+    // The owner first: chown clears the set-user-ID and set-group-ID bits, chmod then sets them.
+    if (asBefore && process.getuid?.() === 0 && (stats.uid !== 0 || stats.gid !== 0)) await chown(temporary, stats.uid, stats.gid);
     await chmod(temporary, fileMode);
     await rename(temporary, destination);
   } catch (error) {

@@ -1,7 +1,7 @@
 // Files whalekeeper writes: atomic replace of a regular file or a new path only, a symbolic link written through,
 // anything else refused (exit 2), every I/O failure one line with exit 74 and no temporary file left behind.
 import { execa } from 'execa';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FileWriteError, NotAFileError } from '../../src/core/errors.js';
@@ -50,6 +50,19 @@ describe('writeTextFile writes', () => {
     await writeTextFile(`${dir}/kept.sh`, bytes);
     expect(await readFile(`${dir}/kept.sh`)).toEqual(bytes);
     expect((await stat(`${dir}/kept.sh`)).mode & 0o7777).toBe(0o750);
+  });
+
+  it("'as-before' (audit --fix of the user's own file): the whole mode, set-user-ID included, and as root the owner", async () => {
+    await writeFile(`${dir}/own.sh`, 'old\n');
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chown(`${dir}/own.sh`, 65534, 65534);
+    await chmod(`${dir}/own.sh`, 0o4750);
+    await writeTextFile(`${dir}/own.sh`, 'new\n', 'as-before');
+    const after = await stat(`${dir}/own.sh`);
+    expect(await readFile(`${dir}/own.sh`, 'utf8')).toBe('new\n');
+    expect(after.mode & 0o7777).toBe(0o4750);
+    if (asRoot) expect([after.uid, after.gid]).toEqual([65534, 65534]);
+    expect(await leftovers(dir)).toEqual([]);
   });
 
   it('through a symbolic link: the target is replaced, the link stays a link', async () => {
