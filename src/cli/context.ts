@@ -1,5 +1,5 @@
 // What every command handler receives from main: the process's environment and streams, and its global settings.
-import type { Env } from '../core/engine-target.js';
+import type { Env } from '../core/engine/target.js';
 import type { Output } from '../core/events.js';
 import type { GlobalFlags } from '../core/global-options.js';
 import type { GlobalSettings } from '../core/settings.js';

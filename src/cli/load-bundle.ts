@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-import type { Env } from '../core/engine-target.js';
+import type { Env } from '../core/engine/target.js';
 
 /** Where a bundle's bytecode is kept, or undefined when caching is off or there is no home. */
 function cacheFile(file: string, env: Env, home: string, version: string): string | undefined {

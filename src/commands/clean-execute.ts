@@ -1,7 +1,7 @@
 // Carries out a CleanupPlan: waves in order, each wave concurrently; target actions in chunks, measuring the
 // filesystem again before each chunk and stopping once it is at or below the target.
-import type { CleanupPlan, PlannedAction } from '../core/cleanup-plan.js';
-import type { ActionResult } from '../core/clean-report.js';
+import type { CleanupPlan, PlannedAction } from '../core/clean/plan.js';
+import type { ActionResult } from '../core/clean/report.js';
 import { EngineUnreachableError } from '../core/errors.js';
 import type { Output } from '../core/events.js';
 import type { FilesystemUsage } from '../core/inventory.js';

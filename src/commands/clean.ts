@@ -1,9 +1,9 @@
 // `whalekeeper clean`: read the engine, plan, then render the plan (--dry-run) or carry out that same plan and report.
-import { planCleanup, type CleanupPlan } from '../core/cleanup-plan.js';
-import { buildReport, reportExitCode, type CleanReport } from '../core/clean-report.js';
-import type { CleanSettings } from '../core/clean-settings.js';
+import { planCleanup, type CleanupPlan } from '../core/clean/plan.js';
+import { buildReport, reportExitCode, type CleanReport } from '../core/clean/report.js';
+import type { CleanSettings } from '../core/clean/settings.js';
 import { EngineError, EngineUnreachableError, WhalekeeperError } from '../core/errors.js';
-import { addFailedRound, failedRoundSummary, mustStop, type FailedRounds } from '../core/failed-rounds.js';
+import { addFailedRound, failedRoundSummary, mustStop, type FailedRounds } from '../core/clean/failed-rounds.js';
 import type { Output } from '../core/events.js';
 import { EXIT } from '../core/exit-codes.js';
 import { maskUrlSecrets } from '../core/mask.js';

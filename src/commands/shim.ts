@@ -1,6 +1,6 @@
 // `whalekeeper shim install|uninstall|print`: the `docker` shim for laptops.
 import { UsageError } from '../core/errors.js';
-import type { Env } from '../core/engine-target.js';
+import type { Env } from '../core/engine/target.js';
 import type { Output } from '../core/events.js';
 import { onPath, pathLine, shimDir } from '../core/shim-plan.js';
 import { shimFunction, shimScript, type ShimTarget } from '../core/shim-script.js';

@@ -1,6 +1,6 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
 import { againstLimit } from '../core/disk-status.js';
-import { isSameMachine, type EngineTarget } from '../core/engine-target.js';
+import { isSameMachine, type EngineTarget } from '../core/engine/target.js';
 import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';

@@ -3,7 +3,7 @@
 import { isAbsolute, join } from 'node:path';
 import { resolveBuildNumber } from './build-identity.js';
 import { BUILD_FLAG_TABLE } from './docker-build-options.js';
-import type { Env } from './engine-target.js';
+import type { Env } from './engine/target.js';
 import { UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { imageLabels, OCI_LABELS } from './labels.js';

@@ -1,5 +1,5 @@
 // The build a container belongs to, taken from the CI environment unless given.
-import type { Env } from './engine-target.js';
+import type { Env } from './engine/target.js';
 import { nonEmpty } from './values.js';
 
 /** A build identity and the variable(s) it came from, for `--verbose` and `ls`. */

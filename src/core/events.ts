@@ -4,7 +4,7 @@ import type { AuditEvent } from './audit/events.js';
 import type { BuildEvent } from './build-events.js';
 import type { ShimEvent } from './shim-events.js';
 import type { VerifyEvent } from './verify/events.js';
-import type { CleanEvent, InventoryEvent } from './clean-events.js';
+import type { CleanEvent, InventoryEvent } from './clean/events.js';
 
 /** Events of `whalekeeper run`. */
 export type RunEvent =

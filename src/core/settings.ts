@@ -1,6 +1,6 @@
 // Raw global flags + environment → validated GlobalSettings, before any work is done.
 import { resolveBuildIdentity, type BuildIdentity } from './build-identity.js';
-import { engineAddress, resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine-target.js';
+import { engineAddress, resolveEngine, type ContextEndpoint, type EngineTarget, type Env } from './engine/target.js';
 import { EngineHostError, UsageError } from './errors.js';
 import { parseBoolWord } from './values.js';
 import { GLOBAL_OPTIONS, type GlobalFlags, type GlobalOptionName } from './global-options.js';

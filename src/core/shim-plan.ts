@@ -1,6 +1,6 @@
 // Where the shim goes and the PATH line that puts it first, decided before anything is written.
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Env } from './engine-target.js';
+import type { Env } from './engine/target.js';
 
 /** The default directory of the shim, in the user's home: not on PATH until the user adds it, so nothing changes unasked. */
 export function defaultShimDir(home: string): string {

@@ -1,7 +1,7 @@
 // Reads the docker client's configuration (DOCKER_CONFIG or ~/.docker): the current context and a context's endpoint.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContextEndpoint, Env } from '../core/engine-target.js';
+import type { ContextEndpoint, Env } from '../core/engine/target.js';
 
 /** The docker client's configuration folder. */
 export function dockerConfigDir(env: Env, home: string): string {

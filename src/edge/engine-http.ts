@@ -5,7 +5,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { engineAddress, type EngineTarget } from '../core/engine-target.js';
+import { engineAddress, type EngineTarget } from '../core/engine/target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
 
 /** An answer: status, parsed JSON body (undefined when empty) and headers (the engine's `api-version` among them). */

@@ -1,7 +1,7 @@
-// Speaks to one engine in the Engine API version core/engine-api.ts decides: negotiated once per client (the first
+// Speaks to one engine in the Engine API version core/engine/api.ts decides: negotiated once per client (the first
 // request waits for it, the rest reuse it), every path then prefixed with it, and a refused version told apart.
-import { decideApiVersion, parseRefusal, refusedApiMessage, type ApiSource, type EngineApiRange, type NegotiationInput } from '../core/engine-api.js';
-import type { EngineTarget } from '../core/engine-target.js';
+import { decideApiVersion, parseRefusal, refusedApiMessage, type ApiSource, type EngineApiRange, type NegotiationInput } from '../core/engine/api.js';
+import type { EngineTarget } from '../core/engine/target.js';
 import { EngineAnswerError, EngineApiVersionError } from '../core/errors.js';
 import { apiMessage, type ApiResponse, type EngineHttp } from './engine-http.js';
 

@@ -1,6 +1,6 @@
 // Checks that the engine answers, so an engine that is down, or up but hung, gives one clear line within a bound.
 import { connect, isIP, type Socket } from 'node:net';
-import { engineAddress, type EngineTarget } from '../core/engine-target.js';
+import { engineAddress, type EngineTarget } from '../core/engine/target.js';
 
 /** Resolves undefined when the engine answers, or the reason it does not; `aborted` when `signal` fired first. */
 export type EngineProbe = (engine: EngineTarget, options: { timeoutSeconds: number; signal?: AbortSignal }) => Promise<string | undefined>;

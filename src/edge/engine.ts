@@ -1,8 +1,8 @@
 // The Engine: Docker Engine API access for ls, clean and disk, returning core types. One HTTP client, no docker
 // processes: bulk removals are concurrent requests over a keep-alive agent.
-import { buildCacheFromApi, containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../core/engine-json.js';
-import { buildPruneQuery, uniqueNetworkBody } from '../core/engine-api.js';
-import type { EngineTarget } from '../core/engine-target.js';
+import { buildCacheFromApi, containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../core/engine/json.js';
+import { buildPruneQuery, uniqueNetworkBody } from '../core/engine/api.js';
+import type { EngineTarget } from '../core/engine/target.js';
 import { EngineAnswerError } from '../core/errors.js';
 import type { BuildCacheInfo, ContainerInfo, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from '../core/inventory.js';
 import { mapPool } from '../core/pool.js';

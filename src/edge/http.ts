@@ -3,7 +3,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import got, { type Agents } from 'got';
-import type { Env } from '../core/engine-target.js';
+import type { Env } from '../core/engine/target.js';
 import type { HttpAnswer } from '../core/verify/attempt.js';
 import type { VerifyHeader } from '../core/verify/settings.js';
 import { proxyFor } from '../core/verify/proxy.js';

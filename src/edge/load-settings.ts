@@ -1,5 +1,5 @@
 // Global flags + process environment + the docker client's config files → GlobalSettings.
-import { contextToLoad, type ContextEndpoint, type Env } from '../core/engine-target.js';
+import { contextToLoad, type ContextEndpoint, type Env } from '../core/engine/target.js';
 import { UsageError } from '../core/errors.js';
 import type { GlobalFlags } from '../core/global-options.js';
 import { globalValue, resolveGlobals, type GlobalSettings } from '../core/settings.js';

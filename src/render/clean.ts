@@ -1,7 +1,7 @@
 // Human lines for ls, clean and disk. Results (plan, report, listing, disk) go to stdout; progress to stderr.
-import type { CleanEvent, InventoryEvent } from '../core/clean-events.js';
-import type { CleanupPlan, KeptItem } from '../core/cleanup-plan.js';
-import type { CleanReport } from '../core/clean-report.js';
+import type { CleanEvent, InventoryEvent } from '../core/clean/events.js';
+import type { CleanupPlan, KeptItem } from '../core/clean/plan.js';
+import type { CleanReport } from '../core/clean/report.js';
 import type { DiskReport } from '../core/disk-status.js';
 import type { LsResult } from '../core/ls-view.js';
 import { ownerText } from '../core/ls-view.js';

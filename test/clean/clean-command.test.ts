@@ -1,7 +1,7 @@
 // `clean` end to end over an in-memory engine and disk: exit codes and the report's shape.
 import { describe, expect, it } from 'vitest';
 import { clean } from '../../src/commands/clean.js';
-import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { parseCleanArgs } from '../../src/core/clean/settings.js';
 import { EngineApiVersionError, EngineUnreachableError, type EngineError } from '../../src/core/errors.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import type { ContainerInfo } from '../../src/core/inventory.js';

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clean } from '../../src/commands/clean.js';
-import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { parseCleanArgs } from '../../src/core/clean/settings.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import { resolveGlobals } from '../../src/core/settings.js';
 import { mapPool } from '../../src/core/pool.js';

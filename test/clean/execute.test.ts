@@ -1,7 +1,7 @@
 // The executor against an in-memory engine: races are counted, failures do not stop the run, --target stops once reached.
 import { describe, expect, it } from 'vitest';
 import { executePlan } from '../../src/commands/clean-execute.js';
-import { planCleanup } from '../../src/core/cleanup-plan.js';
+import { planCleanup } from '../../src/core/clean/plan.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
 import { EngineUnreachableError } from '../../src/core/errors.js';
 import { removeOutcome, type Engine, type RemoveOutcome } from '../../src/edge/engine.js';

@@ -7,7 +7,7 @@ import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml, stringify } from 'yaml';
-import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { parseCleanArgs } from '../../src/core/clean/settings.js';
 import { diskReport } from '../../src/core/disk-status.js';
 import { renderRoundMetrics, startTally } from '../../src/core/metrics/rounds.js';
 import { parseSize } from '../../src/core/units.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planCleanup, type CleanPolicy } from '../../src/core/cleanup-plan.js';
+import { planCleanup, type CleanPolicy } from '../../src/core/clean/plan.js';
 import { compileGlob } from '../../src/core/glob.js';
 import type { Inventory } from '../../src/core/inventory.js';
 import { agentPolicy, container, fs, HOUR, image, inventory, network, NOW, volume } from './fixtures.js';

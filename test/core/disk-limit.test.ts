@@ -1,8 +1,8 @@
 // --limit (a DinD emptyDir's sizeLimit), WHALEKEEPER_DISK_LIMIT, and which engines can have their data root here.
 import { describe, expect, it } from 'vitest';
-import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { parseCleanArgs } from '../../src/core/clean/settings.js';
 import { againstLimit, isAbove } from '../../src/core/disk-status.js';
-import { isSameMachine } from '../../src/core/engine-target.js';
+import { isSameMachine } from '../../src/core/engine/target.js';
 import { resolveLimit } from '../../src/core/units.js';
 import { fs } from './fixtures.js';
 

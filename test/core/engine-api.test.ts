@@ -9,7 +9,7 @@ import {
   refusedApiMessage,
   uniqueNetworkBody,
   type NegotiationInput,
-} from '../../src/core/engine-api.js';
+} from '../../src/core/engine/api.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const ping = (apiVersion: string | undefined, status = 200): NegotiationInput['ping'] => ({ status, apiVersion });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../../src/core/engine-json.js';
+import { containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../../src/core/engine/json.js';
 
 describe('engine JSON -> inventory', () => {
   it('maps a container of GET /containers/json', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addFailedRound, failedRoundSummary, FAILED_ROUNDS_LIMIT, mustStop, SILENT_ENGINE_MS, type RoundFailure } from '../../src/core/failed-rounds.js';
+import { addFailedRound, failedRoundSummary, FAILED_ROUNDS_LIMIT, mustStop, SILENT_ENGINE_MS, type RoundFailure } from '../../src/core/clean/failed-rounds.js';
 
 /** The streak after `n` failed rounds, `gapMs` apart, starting at 0. */
 function after(n: number, gapMs: number): { count: number; sinceMs: number } {

@@ -1,6 +1,6 @@
 // Builders for inventory objects in planner tests: only the fields a case cares about.
 import type { ContainerInfo, FilesystemUsage, ImageInfo, Inventory, NetworkInfo, VolumeInfo } from '../../src/core/inventory.js';
-import type { CleanPolicy } from '../../src/core/cleanup-plan.js';
+import type { CleanPolicy } from '../../src/core/clean/plan.js';
 
 export const NOW = Date.parse('2026-01-01T12:00:00Z');
 export const HOUR = 3_600_000;

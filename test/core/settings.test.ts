@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveBuildIdentity, resolveBuildNumber } from '../../src/core/build-identity.js';
-import { contextToLoad, engineAddress, resolveEngine } from '../../src/core/engine-target.js';
+import { contextToLoad, engineAddress, resolveEngine } from '../../src/core/engine/target.js';
 import { resolveGlobals } from '../../src/core/settings.js';
 import { EngineHostError, UsageError } from '../../src/core/errors.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatBytes, parseDuration, parseSize, parseThreshold, thresholdBytes } from '../../src/core/units.js';
 import { compileGlob, matchesAny } from '../../src/core/glob.js';
-import { parseCleanArgs } from '../../src/core/clean-settings.js';
+import { parseCleanArgs } from '../../src/core/clean/settings.js';
 
 describe('sizes, thresholds and durations', () => {
   it.each([

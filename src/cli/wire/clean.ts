@@ -1,6 +1,6 @@
 // Composition root of `clean`: validated settings, the real engine, disk, clock and abort signal.
 import { clean } from '../../commands/clean.js';
-import { parseCleanArgs, type CleanArgs } from '../../core/clean-settings.js';
+import { parseCleanArgs, type CleanArgs } from '../../core/clean/settings.js';
 import { DISK_LIMIT_ENV } from '../../core/units.js';
 import { createSleep, now } from '../../edge/clock.js';
 import { createDisk } from '../../edge/disk.js';

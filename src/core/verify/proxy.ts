@@ -1,5 +1,5 @@
 // Which proxy a request goes through, read from the environment the way curl reads it.
-import type { Env } from '../engine-target.js';
+import type { Env } from '../engine/target.js';
 
 /**
  * The proxy URL for `url`, or undefined for a direct connection. As curl: `http_proxy` (lower case only, since

@@ -1,5 +1,5 @@
 // `verify`'s raw options + environment → validated VerifySettings, before any request is made.
-import type { Env } from '../engine-target.js';
+import type { Env } from '../engine/target.js';
 import { UsageError } from '../errors.js';
 import { parseDuration as parseDurationIn } from '../units.js';
 import { parseFieldPath } from './field.js';

@@ -1,8 +1,8 @@
 // Events of `ls`, `clean` and `disk`.
-import type { CleanupPlan, PlannedAction } from './cleanup-plan.js';
-import type { CleanReport } from './clean-report.js';
-import type { DiskReport } from './disk-status.js';
-import type { LsResult } from './ls-view.js';
+import type { CleanupPlan, PlannedAction } from './plan.js';
+import type { CleanReport } from './report.js';
+import type { DiskReport } from '../disk-status.js';
+import type { LsResult } from '../ls-view.js';
 
 /** Events of `clean`. */
 export type CleanEvent =

@@ -1,7 +1,7 @@
 // What a clean did: per-action outcomes aggregated into the report (counts per kind, bytes, filesystem before/after).
-import type { CleanScope, CleanupPlan, ObjectKind, PlannedAction } from './cleanup-plan.js';
-import { EXIT } from './exit-codes.js';
-import type { FilesystemUsage } from './inventory.js';
+import type { CleanScope, CleanupPlan, ObjectKind, PlannedAction } from './plan.js';
+import { EXIT } from '../exit-codes.js';
+import type { FilesystemUsage } from '../inventory.js';
 
 /** The outcome of one planned action. `not-needed`: a target action skipped because the target was reached. */
 export type ActionStatus = 'removed' | 'vanished' | 'in-use' | 'failed' | 'not-needed';

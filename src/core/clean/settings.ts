@@ -1,8 +1,8 @@
 // `clean`'s raw options -> validated CleanSettings (policy, dry run, schedule), before any effect.
-import type { CleanPolicy } from './cleanup-plan.js';
-import { UsageError } from './errors.js';
-import { compileGlob } from './glob.js';
-import { parseDuration, parseSize, parseThreshold, resolveLimit, type Threshold } from './units.js';
+import type { CleanPolicy } from './plan.js';
+import { UsageError } from '../errors.js';
+import { compileGlob } from '../glob.js';
+import { parseDuration, parseSize, parseThreshold, resolveLimit, type Threshold } from '../units.js';
 
 /** Everything `clean` was asked to do. */
 export interface CleanSettings {

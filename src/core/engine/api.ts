@@ -5,8 +5,8 @@
 // (daemon/server/middleware/version.go): every answer carries `Api-Version` (the engine's newest), `GET /version`
 // carries `MinAPIVersion` (since API 1.25), and a versioned path outside the engine's range answers 400
 // `client version X is too old. Minimum supported API version is Y, …` or `… is too new. Maximum supported API version is Z`.
-import { UsageError } from './errors.js';
-import { maskUrlSecrets } from './mask.js';
+import { UsageError } from '../errors.js';
+import { maskUrlSecrets } from '../mask.js';
 
 /** The oldest Engine API whalekeeper speaks: Docker 20.10's (its tests' private engine), hence Docker 20.10 and later. */
 export const OLDEST_API = '1.41';

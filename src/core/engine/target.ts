@@ -1,5 +1,5 @@
 // Which Docker engine to talk to, decided as the docker client decides it, plus WHALEKEEPER_HOST and --host on top.
-import { nonEmpty } from './values.js';
+import { nonEmpty } from '../values.js';
 
 /** Environment variables, as a plain record (the process environment in production, a literal in tests). */
 export type Env = Readonly<Record<string, string | undefined>>;

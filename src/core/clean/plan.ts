@@ -1,11 +1,11 @@
 // The planner: an inventory snapshot + a policy -> a CleanupPlan. Pure data in, pure data out: `--dry-run` renders
 // the plan and the real run executes the same object, so what is shown is what is done.
-import type { ContainerInfo, FilesystemUsage, ImageInfo, Inventory, NetworkInfo, VolumeInfo } from './inventory.js';
-import { isStopped } from './inventory.js';
-import { isKept, ownerOf, LABELS, type Owner } from './labels.js';
-import { matchesAny } from './glob.js';
-import { compareLru, lastUsedOf, newestContainerByImage, type LastUsed } from './lru.js';
-import { formatThreshold, thresholdBytes, type Threshold } from './units.js';
+import type { ContainerInfo, FilesystemUsage, ImageInfo, Inventory, NetworkInfo, VolumeInfo } from '../inventory.js';
+import { isStopped } from '../inventory.js';
+import { isKept, ownerOf, LABELS, type Owner } from '../labels.js';
+import { matchesAny } from '../glob.js';
+import { compareLru, lastUsedOf, newestContainerByImage, type LastUsed } from '../lru.js';
+import { formatThreshold, thresholdBytes, type Threshold } from '../units.js';
 
 /** What a clean covers: one build's objects (only those labelled with `scope`, when given), or the whole engine. */
 export type CleanScope = { readonly kind: 'build'; readonly build: string; readonly scope?: string } | { readonly kind: 'agent' };

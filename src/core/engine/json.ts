@@ -1,6 +1,6 @@
-// Engine API JSON -> inventory types, at any version whalekeeper speaks (1.41 to 1.52, core/engine-api.ts): the fields
+// Engine API JSON -> inventory types, at any version whalekeeper speaks (1.41 to 1.52, core/engine/api.ts): the fields
 // read here mean the same over that range. Pure, so the mapping is tested without an engine.
-import type { BuildCacheInfo, ContainerInfo, ContainerState, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from './inventory.js';
+import type { BuildCacheInfo, ContainerInfo, ContainerState, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from '../inventory.js';
 
 type Raw = Record<string, unknown>;
 
