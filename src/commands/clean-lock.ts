@@ -3,6 +3,7 @@
 // lock file would not, and needs no image (a lock container would keep its image from removal and make the real run
 // differ from the dry run). A lock older than LOCK_STALE_MS is taken over: its holder died without releasing it.
 import { LABELS } from '../core/labels.js';
+import type { NetworkInfo } from '../core/inventory.js';
 import type { Engine } from '../edge/engine.js';
 
 /** The lock network's name. */
@@ -31,7 +32,14 @@ export async function takeCleanLock(engine: Engine, now: number, claimant: LockC
   const labels = { [LABELS.managed]: 'true', [LABELS.keep]: 'true', [LOCK_HOLDER_LABEL]: claimant.holder };
   for (let attempt = 0; attempt < 3; attempt++) {
     const created = await engine.createNamedNetwork(LOCK_NAME, labels);
-    if (created.status === 'created') return { status: 'taken', release: async () => void (await engine.removeNetwork(created.id)) };
+    if (created.status === 'created') {
+      // The engine's duplicate-name check is not atomic: two creates at the same moment can both succeed. Every
+      // claimant then sees the same set, and only the oldest (ties: the smallest id) holds the lock; the others leave.
+      const winner = oldestLock(await engine.networks());
+      if (winner === undefined || winner.id === created.id) return { status: 'taken', release: async () => void (await engine.removeNetwork(created.id)) };
+      await engine.removeNetwork(created.id);
+      return { status: 'held', sinceMs: winner.createdMs };
+    }
     if (created.status === 'failed') return { status: 'none', reason: created.message };
     // Released between our create and our look: try again.
     if (created.status === 'vanished') continue;
@@ -43,4 +51,10 @@ export async function takeCleanLock(engine: Engine, now: number, claimant: LockC
     await engine.removeNetwork(created.id);
   }
   return { status: 'held', sinceMs: null };
+}
+
+/** The lock network that holds the lock when a race made several: the oldest, ties broken by the smallest id. */
+function oldestLock(networks: readonly NetworkInfo[]): NetworkInfo | undefined {
+  const age = (n: NetworkInfo): number => n.createdMs ?? Number.POSITIVE_INFINITY;
+  return networks.filter((n) => n.name === LOCK_NAME).sort((a, b) => age(a) - age(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
 }

@@ -1,14 +1,16 @@
 // The engine-wide clean lock: taken, held, taken over when stale; always removed by id, never by name.
 import { describe, expect, it } from 'vitest';
 import { LOCK_HOLDER_LABEL, LOCK_STALE_MS, takeCleanLock } from '../../src/commands/clean-lock.js';
+import type { NetworkInfo } from '../../src/core/inventory.js';
 import type { Engine } from '../../src/edge/engine.js';
 
 type Answer = Awaited<ReturnType<Engine['createNamedNetwork']>>;
 
-/** An engine whose createNamedNetwork answers from a script, recording every call. */
-function engineAnswering(answers: Answer[]) {
+/** An engine whose createNamedNetwork answers from a script, recording every call; `listed` is what it lists. */
+function engineAnswering(answers: Answer[], listed: NetworkInfo[] = []) {
   const log: string[] = [];
   const engine = {
+    networks: async () => listed,
     createNamedNetwork: async () => {
       log.push('create');
       return answers.shift()!;
@@ -24,7 +26,23 @@ function engineAnswering(answers: Answer[]) {
 const claimant = (alive: boolean) => ({ holder: 'me:1:abc', isAlive: () => alive });
 const now = 10 * LOCK_STALE_MS;
 
+/** A lock network as the engine lists it. */
+const lockNetwork = (id: string, createdMs: number | null): NetworkInfo => ({ id, name: 'whalekeeper-clean-lock', driver: 'bridge', createdMs, labels: {}, builtin: false });
+
 describe('takeCleanLock', () => {
+  it('when a race let two creates of the lock succeed, the younger one leaves (its network removed) and the older holds', async () => {
+    // given two lock networks, the other clean's created first
+    const race = [lockNetwork('net-b', now - 5), lockNetwork('net-a', now - 3)];
+    const younger = engineAnswering([{ status: 'created', id: 'net-a' }], race);
+    expect(await takeCleanLock(younger.engine, now, claimant(true))).toEqual({ status: 'held', sinceMs: now - 5 });
+    expect(younger.log).toEqual(['create', 'remove net-a']);
+    const older = engineAnswering([{ status: 'created', id: 'net-b' }], race);
+    expect((await takeCleanLock(older.engine, now, claimant(true))).status).toBe('taken');
+    // the same creation time: the smaller id holds
+    const tie = engineAnswering([{ status: 'created', id: 'net-b' }], [lockNetwork('net-b', now), lockNetwork('net-a', now)]);
+    expect((await takeCleanLock(tie.engine, now, claimant(true))).status).toBe('held');
+  });
+
   it('takes a free lock and releases it by its id', async () => {
     const { engine, log } = engineAnswering([{ status: 'created', id: 'net-1' }]);
     const lock = await takeCleanLock(engine, now, claimant(true));
