@@ -98,6 +98,25 @@ describe('start-up: what each command loads', () => {
     expect(trace.builtins.filter((m) => /^NativeModule (internal\/)?http2/.test(m))).toEqual([]);
   });
 
+  it.each(COMMANDS.filter(([name]) => ['ls', 'clean', 'disk', 'verify'].includes(name)))(
+    '%s does not load node:tls or node:https for an engine on a unix socket or an http URL (TLS is loaded for TLS only)',
+    async (_name, args) => {
+      const trace = await traced(args());
+      expect(trace.exitCode).toBe(0);
+      expect(trace.builtins).toContain('NativeModule http');
+      expect(trace.builtins.filter((m) => /^NativeModule (https|tls|_tls_wrap|_tls_common)$/.test(m))).toEqual([]);
+      // perf_hooks comes with the first use of `performance`; the clock reads process.hrtime instead.
+      expect(trace.builtins).not.toContain('NativeModule perf_hooks');
+    },
+  );
+
+  it('verify of an https URL loads node:https to try it', async () => {
+    const trace = await traced(['verify', '--expect', '7', '--stable', '1', '--timeout', '2s', '--request-timeout', '1s', 'https://127.0.0.1:1/']);
+    // Nothing listens on port 1: the point is what was loaded to try.
+    expect(trace.exitCode).toBe(3);
+    expect(trace.builtins).toContain('NativeModule https');
+  });
+
   it('help and what the fast parser leaves to yargs read the full CLI', async () => {
     const help = await traced(['ls', '--help']);
     expect(help.exitCode).toBe(0);

@@ -8,7 +8,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createHttp, type HttpOptions } from '../../src/edge/http.js';
 import { answerBuild, startReplica } from '../helpers/http-replica.js';
 
@@ -98,6 +98,24 @@ describe('Http.getDiagnostics', () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => http.getDiagnostics(`${replica.url}/diagnostics`, undefined, 3000, shared)));
     expect(answers.map((a) => a.kind)).toEqual(Array(5).fill('response'));
     expect(getEventListeners(shared, 'abort')).toHaveLength(0);
+  });
+
+  it('ends every request under way when the shared signal aborts: one listener for all of them, none after', async () => {
+    // The replica never answers: only the abort can end these requests before their 30 s budget.
+    const replica = await startReplica(() => undefined);
+    onTestFinished(() => replica.close());
+    const controller = new AbortController();
+    const http = createHttp(options);
+    const pending = Promise.all(Array.from({ length: 20 }, () => http.getDiagnostics(`${replica.url}/diagnostics`, undefined, 30_000, controller.signal)));
+    await vi.waitFor(() => expect(replica.requests).toHaveLength(20));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    const answers = await pending;
+    expect(answers).toEqual(Array(20).fill({ kind: 'failure', code: 'ERR_ABORTED', message: 'This operation was aborted' }));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    // A request asked for after the abort is not sent.
+    expect(await http.getDiagnostics(`${replica.url}/diagnostics`, undefined, 30_000, controller.signal)).toMatchObject({ kind: 'failure', code: 'ERR_ABORTED' });
+    expect(replica.requests).toHaveLength(20);
   });
 
   it('https through HTTPS_PROXY goes by CONNECT, with --ca still verifying the replica', async () => {
