@@ -1,7 +1,12 @@
 // verify: one round (`--stable 1`) over 200 replicas on loopback, against the fastest way to ask them by hand (one
 // `curl --parallel --parallel-max 50` with a `jq` count of the matching answers, plus `node -e 0`: whalekeeper is a
 // Node program) and against a sequential curl loop; then 1,000 replicas: time against the same curl, and peak memory.
+// Two floors run beside them: a script that only sends the same GETs (each on a new connection, the body's build
+// compared) through node:http, and through got with verify's options, bundled as whalekeeper's bundles are: what any
+// Node client, and any client on got (the project's HTTP library), cannot go below.
 import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+import { lazyModules } from '../build-plugins.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +37,8 @@ n=$(curl -s --parallel --parallel-max 50 --max-time 5 -H 'Cache-Control: no-cach
 const UNCHECKED =
   'the content type, a body limit, retries until a deadline, each replica on a new connection, nor which replica answered what (only a count); and it starts no Node';
 
+const FLOOR_UNCHECKED = 'a deadline, redirects, proxies, a body limit, retries, rounds, nor any report';
+
 export default async function verifyBench(ctx) {
   const dir = mkdtempSync(join(tmpdir(), 'wk-bench-verify-'));
   const replicas = await startBusy({ mode: 'replica', count: MANY, body: `{"buildNumber": ${BUILD}}` });
@@ -48,14 +55,28 @@ export default async function verifyBench(ctx) {
     };
     const few = files(REPLICAS);
     const many = files(MANY);
+    const bundle = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', entryPoints: [join(ctx.root, 'scripts/bench/helpers/verify-floor.mjs')], logLevel: 'warning', supported: { 'dynamic-import': false }, plugins: [lazyModules] };
+    await build({ ...bundle, outfile: join(dir, 'floor-got.cjs') });
+    await build({ ...bundle, outfile: join(dir, 'floor-http.cjs'), external: ['got'] });
+    const floor = (kind, list) => ['node', join(dir, `floor-${kind}.cjs`), kind, list, String(BUILD)];
     const subject = (count) => ['node', ctx.bin, 'verify', '--stable', '1', '--expect', String(BUILD), '--timeout', '30s', ...urls.slice(0, count)];
     ctx.log(`verify: ${urls.length} replicas up`);
 
-    const [node, wk, curlParallel, curlLoop] = ctx.interleaved(
-      [['node', '-e', '0'], subject(REPLICAS), ['bash', parallel, few.config, String(BUILD), String(REPLICAS)], ['bash', loop, few.list, String(BUILD)]],
+    const [node, wk, curlParallel, curlLoop, floorGot, floorHttp] = ctx.interleaved(
+      [
+        ['node', '-e', '0'],
+        subject(REPLICAS),
+        ['bash', parallel, few.config, String(BUILD), String(REPLICAS)],
+        ['bash', loop, few.list, String(BUILD)],
+        floor('got', few.list),
+        floor('http', few.list),
+      ],
       { runs: 10, warmup: 2 },
     );
-    const [wkMany, curlMany] = ctx.interleaved([subject(MANY), ['bash', parallel, many.config, String(BUILD), String(MANY)]], { runs: 5, warmup: 1 });
+    const [wkMany, curlMany, floorGotMany, floorHttpMany] = ctx.interleaved(
+      [subject(MANY), ['bash', parallel, many.config, String(BUILD), String(MANY)], floor('got', many.list), floor('http', many.list)],
+      { runs: 5, warmup: 1 },
+    );
     const peak = (argv) => {
       const peaks = [];
       for (let i = 0; i < 3; i++) {
@@ -66,6 +87,8 @@ export default async function verifyBench(ctx) {
       return ctx.median(peaks);
     };
     const wkPeak = peak(subject(MANY));
+    const floorGotPeak = peak(floor('got', many.list));
+    const floorHttpPeak = peak(floor('http', many.list));
     const curlPeak = peak(['curl', '-s', '--parallel', '--parallel-max', '50', '--max-time', '5', '-o', '/dev/null', '--config', many.config]);
     ctx.log(`verify ${REPLICAS}: ${wk.toFixed(0)} ms (curl --parallel ${curlParallel.toFixed(0)} ms, node -e 0 ${node.toFixed(0)} ms); ${MANY}: ${wkMany.toFixed(0)} ms, ${wkPeak.toFixed(0)} MB`);
 
@@ -81,6 +104,8 @@ export default async function verifyBench(ctx) {
         note: `node -e 0 ${node.toFixed(1)} ms, curl --parallel with jq ${curlParallel.toFixed(1)} ms`,
       },
       { measure: round, subjectMs: wk, peer: 'one `curl --parallel --parallel-max 50` with a `jq` count, alone', peerMs: curlParallel, unchecked: UNCHECKED },
+      { measure: round, subjectMs: wk, peer: `the floor with got: a script sending the same GETs through got with verify's options, bundled as whalekeeper is`, peerMs: floorGot, unchecked: FLOOR_UNCHECKED },
+      { measure: round, subjectMs: wk, peer: `the floor of any Node client: the same script through node:http`, peerMs: floorHttp, unchecked: FLOOR_UNCHECKED },
       { measure: round, subjectMs: wk, peer: `a sequential curl loop (${REPLICAS} × curl), the slowest peer`, peerMs: curlLoop, unchecked: 'the content type, a body limit, retries until a deadline' },
       {
         measure: `verify: one round over ${MANY} replicas on loopback`,
@@ -88,12 +113,24 @@ export default async function verifyBench(ctx) {
         peer: 'one `curl --parallel --parallel-max 50` with a `jq` count',
         peerMs: curlMany,
         unchecked: UNCHECKED,
-        note: `median of 5 runs each, in turns`,
+        note: `median of 5 runs each, in turns; in the same turns the floor with got took ${floorGotMany.toFixed(0)} ms, the floor through node:http ${floorHttpMany.toFixed(0)} ms`,
       },
       {
         measure: `verify: peak RSS of one round over ${MANY} replicas`,
         unit: 'MB',
         subjectMs: wkPeak,
+        peer: 'the floor with got (as above)',
+        peerMs: floorGotPeak,
+        unchecked: FLOOR_UNCHECKED,
+        limit: 100,
+      },
+      {
+        measure: `verify: peak RSS of one round over ${MANY} replicas`,
+        unit: 'MB',
+        subjectMs: wkPeak,
+        peer: 'the floor of any Node client (node:http, as above)',
+        peerMs: floorHttpPeak,
+        unchecked: FLOOR_UNCHECKED,
         limit: 100,
         note: `maximum resident set size from /usr/bin/time -f %M, median of 3; for comparison the same curl --parallel (bodies to /dev/null) peaks at ${curlPeak.toFixed(0)} MB`,
       },
