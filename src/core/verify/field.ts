@@ -45,28 +45,12 @@ function walk(document: unknown, path: readonly string[]): { value: unknown; dee
  * read through a floating-point number (a 17-digit timestamp is not exact as a double). Strings are left as they are.
  */
 export function numbersAsText(json: string): string {
-  let out = '';
-  let i = 0;
-  while (i < json.length) {
-    const c = json[i]!;
-    if (c === '"') {
-      let j = i + 1;
-      while (j < json.length && json[j] !== '"') j += json[j] === '\\' ? 2 : 1;
-      out += json.slice(i, j + 1);
-      i = j + 1;
-    } else if (c === '-' || (c >= '0' && c <= '9')) {
-      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(json.slice(i, i + 400));
-      // Not a number literal: left as it is, for JSON.parse to reject.
-      const literal = m?.[0] ?? c;
-      out += m === null ? c : `"${literal}"`;
-      i += literal.length;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
+  // One native scan: a string literal (escapes included) is matched whole and kept; a number literal outside strings
+  // is quoted. Only a text JSON.parse accepted comes here (readBuild checks first), so every match is a whole literal.
+  return json.replace(JSON_STRING_OR_NUMBER, (literal) => (literal.charCodeAt(0) === 34 ? literal : `"${literal}"`));
 }
+
+const JSON_STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 /** Reads the build from a body: a number or string at `path` (`"209"` and `209` both read as `209`), digits exact. */
 export function readBuild(contentType: string | undefined, body: string, path: readonly string[]): FieldRead {

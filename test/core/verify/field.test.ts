@@ -34,6 +34,9 @@ describe('readBuild', () => {
     ['{"buildNumber": 0209}'.replace('0209', '209'), 'buildNumber', '209'],
     ['{"n": "a \\" 5", "buildNumber": 7}', 'buildNumber', '7'],
     ['{"buildNumber": -1.5e3}', 'buildNumber', '-1.5e3'],
+    // digits inside strings (escaped quotes and backslashes too) stay text; numbers in arrays and after them are read
+    ['{"k\\\\": "\\\\", "s": "x\\"1\\"2", "a": [1, 2.5, "3"], "build": {"number": 12345678901234567890}}', 'build.number', '12345678901234567890'],
+    ['{"s": "10", "buildNumber": "10"}', 'buildNumber', '10'],
   ])('%s at %s reads %s', (body, field, value) => {
     expect(readBuild(JSON_TYPE, body, field.split('.'))).toEqual({ kind: 'value', value });
   });
