@@ -1,9 +1,13 @@
 // Disk: statfs of the filesystem that holds the engine's data root, and the bytes of the data root's tree, when that
 // path is visible from here.
 import { lstatSync, readdirSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { statfs as statfsCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { usedPercentOf, type DiskMeasure } from '../core/inventory.js';
+
+/** statfs through node:fs (loaded at start-up) rather than node:fs/promises (which loads readline with it). */
+const statfs = promisify(statfsCallback);
 
 /** The bytes a directory tree occupies, or why they could not be counted. */
 export type TreeMeasure = { readonly ok: true; readonly bytes: number; readonly files: number } | { readonly ok: false; readonly reason: string };

@@ -1,10 +1,15 @@
 // Files whalekeeper writes (the Prometheus textfile, the shim, verify's reports): replaced atomically, so
 // node_exporter's textfile collector or a shell running the shim never reads a half-written file, and only where
 // replacing is safe.
-import { chmod, chown, lstat, readlink, rename, rm, writeFile } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileWriteError, NotAFileError } from '../core/errors.js';
+
+/**
+ * node:fs/promises on first use: loading it loads readline with it (seven modules), a cost every command would pay at
+ * start-up for a file most runs never write.
+ */
+const fs = (): typeof import('node:fs/promises') => process.getBuiltinModule('node:fs/promises');
 
 /** Symbolic links followed before giving up (Linux's own limit, ELOOP, is 40). */
 const MAX_LINKS = 40;
@@ -38,7 +43,7 @@ function reasonOf(error: unknown, path: string): string {
 /** What is at `path` without following a link; undefined when nothing is. */
 async function lstatOrNone(path: string): Promise<Stats | undefined> {
   try {
-    return await lstat(path);
+    return await fs().lstat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new FileWriteError(path, reasonOf(error, path), { cause: error });
@@ -71,7 +76,7 @@ async function destinationOf(path: string): Promise<{ path: string; stats: Stats
     }
     let target: string;
     try {
-      target = await readlink(current);
+      target = await fs().readlink(current);
     } catch (error) {
       throw new FileWriteError(path, reasonOf(error, current), { cause: error });
     }
@@ -102,20 +107,20 @@ export async function writeTextFile(path: string, content: string | Uint8Array, 
   const random = Math.random().toString(36).slice(2, 10);
   const temporary = join(dirname(destination), `.${basename(destination)}.${process.pid}.${random}.tmp`);
   try {
-    await writeFile(temporary, content, { mode: fileMode, flag: 'wx' });
+    await fs().writeFile(temporary, content, { mode: fileMode, flag: 'wx' });
   } catch (error) {
     // EEXIST (pid and randomness make it all but impossible) means the file is not ours: leave it. Any other
     // failure may have left a partial temporary file (ENOSPC midway).
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(temporary, { force: true }).catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await fs().rm(temporary, { force: true }).catch(() => undefined);
     throw new FileWriteError(path, reasonOf(error, destination), { cause: error });
   }
   try {
     // The owner first: chown clears the set-user-ID and set-group-ID bits, chmod then sets them.
-    if (asBefore && process.getuid?.() === 0 && (stats.uid !== 0 || stats.gid !== 0)) await chown(temporary, stats.uid, stats.gid);
-    await chmod(temporary, fileMode);
-    await rename(temporary, destination);
+    if (asBefore && process.getuid?.() === 0 && (stats.uid !== 0 || stats.gid !== 0)) await fs().chown(temporary, stats.uid, stats.gid);
+    await fs().chmod(temporary, fileMode);
+    await fs().rename(temporary, destination);
   } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
+    await fs().rm(temporary, { force: true }).catch(() => undefined);
     throw new FileWriteError(path, reasonOf(error, destination), { cause: error });
   }
 }

@@ -99,7 +99,7 @@ describe('start-up: what each command loads', () => {
   });
 
   it.each(COMMANDS.filter(([name]) => ['ls', 'clean', 'disk', 'verify'].includes(name)))(
-    '%s does not load node:tls or node:https for an engine on a unix socket or an http URL (TLS is loaded for TLS only)',
+    '%s does not load node:tls, node:https, perf_hooks or node:fs/promises for an engine on a unix socket or an http URL',
     async (_name, args) => {
       const trace = await traced(args());
       expect(trace.exitCode).toBe(0);
@@ -107,6 +107,8 @@ describe('start-up: what each command loads', () => {
       expect(trace.builtins.filter((m) => /^NativeModule (https|tls|_tls_wrap|_tls_common)$/.test(m))).toEqual([]);
       // perf_hooks comes with the first use of `performance`; the clock reads process.hrtime instead.
       expect(trace.builtins).not.toContain('NativeModule perf_hooks');
+      // node:fs/promises (and readline with it) only when a file is written.
+      expect(trace.builtins).not.toContain('NativeModule fs/promises');
     },
   );
 

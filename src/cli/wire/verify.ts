@@ -1,5 +1,4 @@
 // Composition root of `verify`: validated settings, the real HTTP, resolver, clock, file writer and signals.
-import { readFile } from 'node:fs/promises';
 import { verify } from '../../commands/verify.js';
 import { UsageError } from '../../core/errors.js';
 import { caCertificates, parseVerifySettings, type VerifyRawOptions } from '../../core/verify/settings.js';
@@ -17,7 +16,7 @@ export async function verifyCommand(raw: VerifyRawOptions, ctx: CommandContext):
   let ca: string | undefined;
   if (settings.caFile !== undefined) {
     try {
-      ca = await readFile(settings.caFile, 'utf8');
+      ca = await process.getBuiltinModule('node:fs/promises').readFile(settings.caFile, 'utf8');
     } catch (error) {
       throw new UsageError(`--ca: cannot read \`${settings.caFile}\` (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
     }
