@@ -96,6 +96,8 @@ describe('start-up: what each command loads', () => {
     expect(trace.exitCode).toBe(0);
     expect(trace.builtins).toContain('NativeModule http');
     expect(trace.builtins.filter((m) => /^NativeModule (internal\/)?http2/.test(m))).toEqual([]);
+    // decompress-response (and node:zlib with it) is loaded only for a compressed answer, which verify does not ask for.
+    expect(trace.builtins).not.toContain('NativeModule zlib');
   });
 
   it.each(COMMANDS.filter(([name]) => ['ls', 'clean', 'disk', 'verify'].includes(name)))(
