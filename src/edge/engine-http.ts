@@ -2,7 +2,7 @@
 // node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine/target.js';
 import { EngineUnreachableError, UsageError } from '../core/errors.js';
@@ -68,14 +68,21 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
           })
         : new HttpAgent(agentOptions);
   const send = https?.request ?? httpRequest;
-  // On a unix socket the TLS server name means nothing; giving it (empty) spares Node's agent from working it out from
-  // the Host header: its first net.isIP('docker') compiles the IPv6 pattern, 6 to 30 ms of every command's start-up.
-  const where = address.kind === 'unix' ? { socketPath: address.path, servername: '' } : { host: address.host, port: address.port };
+  // Host and the TLS server name as the docker client sets them (client/request.go, client/client.go): on a unix
+  // socket Host is `docker` and the server name means nothing (giving it, empty, spares Node's agent from working it
+  // out from the Host header: its first net.isIP('docker') compiles the IPv6 pattern, 6 to 30 ms of every command's
+  // start-up); on tcp Host is the address (Node's default, HOST:PORT) and the certificate is checked against the
+  // address's host: a name is sent as SNI, an IP address is checked against the certificate's IP addresses. Node's
+  // agent would otherwise take the server name from the Host header, and check the engine's certificate for `docker`.
+  const where =
+    address.kind === 'unix'
+      ? { socketPath: address.path, servername: '', headers: { Host: 'docker' } }
+      : { host: address.host, port: address.port, servername: isIP(address.host) === 0 ? address.host : '', headers: {} };
   // Liveness checks while a long operation runs go on connections of their own, never queued behind the operations.
   const pingAgent = https !== undefined ? new https.Agent({ ...tlsOptions }) : new HttpAgent();
   const alive = (): Promise<boolean> =>
     new Promise((resolve) => {
-      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping', headers: { Host: 'docker' } }, (res) => {
+      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping' }, (res) => {
         res.resume();
         resolve(true);
       });
@@ -94,7 +101,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
             agent,
             method,
             path,
-            headers: { Host: 'docker', ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
+            headers: { ...where.headers, ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
           },
           (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
