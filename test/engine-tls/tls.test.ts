@@ -68,3 +68,71 @@ describe('an engine reached over TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH)', (
     expect(await containerIds(engine.host)).toEqual([]);
   });
 });
+
+// The lines a failure must be: one line naming the host and the TLS problem, no stack trace.
+function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('TLS failures: exit 3 (the engine cannot be used) with one line naming the certificate at fault', () => {
+  it.each(['ls', 'disk', 'clean --agent --grace 0'])('`%s` with a ca.pem that did not sign the engine\'s certificate; nothing removed', async (command) => {
+    const id = await stoppedContainer();
+    const result = await whalekeeper(command.split(' '), tlsEnv(engine.tls.wrongCa));
+    expect(result.exitCode).toBe(3);
+    expect(oneLine(result.stderr)).toBe(
+      `whalekeeper: error: the TLS handshake with the Docker engine at ${engine.tlsHost} failed: the engine's certificate is not signed by the CA in ${engine.tls.wrongCa}/ca.pem (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`,
+    );
+    expect(await containerIds(engine.host)).toEqual([id]);
+  });
+
+  it('a client certificate the engine did not sign (the engine runs with --tlsverify)', async () => {
+    const result = await whalekeeper(['ls'], tlsEnv(engine.tls.foreignClient));
+    expect(result.exitCode).toBe(3);
+    expect(oneLine(result.stderr)).toMatch(
+      new RegExp(`^whalekeeper: error: the TLS handshake with the Docker engine at ${engine.tlsHost} failed: the engine refused the client certificate \\(${engine.tls.foreignClient}/cert.pem and key.pem\\).* \\(ERR_SSL_[A-Z0-9_]+\\)$`),
+    );
+  });
+
+  it('--json: the same line as a JSON error', async () => {
+    const result = await whalekeeper(['--json', 'ls'], tlsEnv(engine.tls.wrongCa));
+    expect(result.exitCode).toBe(3);
+    expect(JSON.parse(oneLine(result.stderr))).toEqual({
+      type: 'error',
+      message: `the TLS handshake with the Docker engine at ${engine.tlsHost} failed: the engine's certificate is not signed by the CA in ${engine.tls.wrongCa}/ca.pem (UNABLE_TO_VERIFY_LEAF_SIGNATURE)`,
+      exitCode: 3,
+    });
+  });
+
+  it('a key.pem that is not cert.pem\'s key is a usage error (exit 2) naming the folder, before any connection', async () => {
+    const result = await whalekeeper(['ls'], tlsEnv(engine.tls.wrongKey));
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`whalekeeper: error: the TLS files in \`${engine.tls.wrongKey}\` cannot be used: x509 certificate routines::key values mismatch (ERR_OSSL_X509_KEY_VALUES_MISMATCH)`);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+// The docker client turns TLS on with DOCKER_TLS_VERIFY (verified) or DOCKER_TLS (encrypted, the engine's certificate
+// not verified), and never from DOCKER_CERT_PATH alone (docker/cli, cli/flags/options.go: `--tls` "Use TLS; implied
+// by --tlsverify", DOCKER_TLS_VERIFY and DOCKER_TLS read into them; the folder is read only when TLS is on).
+// whalekeeper reads them the same way (src/core/engine/target.ts) and says so (README: "as the docker client").
+describe('DOCKER_TLS_VERIFY unset, certificates present: as the docker client', () => {
+  it('DOCKER_TLS=1: TLS without verifying the engine (an unrelated ca.pem is not consulted); the client certificate is still sent', async () => {
+    const id = await stoppedContainer(['whalekeeper.managed=true']);
+    const env = cleanEnv(engine.tlsHost, { DOCKER_TLS: '1', DOCKER_CERT_PATH: engine.tls.wrongCa });
+    const result = await whalekeeper(['--json', 'ls'], env);
+    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect((JSON.parse(result.stdout) as { rows: { id: string }[] }).rows.map((r) => r.id)).toEqual([id]);
+  });
+
+  it('neither DOCKER_TLS_VERIFY nor DOCKER_TLS: plain HTTP, which the TLS port answers with 400; exit 3 with its message, as docker says', async () => {
+    const env = cleanEnv(engine.tlsHost, { DOCKER_CERT_PATH: engine.tls.client, DOCKER_CONFIG: engine.tls.client });
+    const result = await whalekeeper(['ls'], env);
+    expect(result.exitCode).toBe(3);
+    expect(oneLine(result.stderr)).toBe(`whalekeeper: error: the Docker engine at ${engine.tlsHost} answered GET /_ping with 400: Client sent an HTTP request to an HTTPS server.`);
+    const client = await execa('docker', ['ps'], { env, extendEnv: false, reject: false, stdin: 'ignore' });
+    expect([client.exitCode, client.stderr.trim()]).toEqual([1, 'Error response from daemon: Client sent an HTTP request to an HTTPS server.']);
+  });
+});
+
