@@ -1,6 +1,9 @@
 // ls, disk and clean over TLS against a real private dockerd listening on tcp://127.0.0.1:PORT with --tlsverify, its
 // certificates made by openssl for this file (test/helpers/tls-certs.ts); the built CLI, as users run it.
 import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, containerIds, docker, whalekeeper } from '../helpers/cli.js';
 import { startTlsEngine, TEST_IMAGE, type TlsEngine } from '../helpers/engine.js';
@@ -65,6 +68,33 @@ describe('an engine reached over TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH)', (
     expect(await containerIds(engine.host)).toEqual([id]);
     const result = await whalekeeper(['clean', '--agent', '--grace', '0'], tlsEnv(engine.tls.client));
     expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect(await containerIds(engine.host)).toEqual([]);
+  });
+});
+
+describe('the other ways to the same TLS engine', () => {
+  it('a docker context made by `docker context create` with the TLS files (its store, as the docker client writes it)', async () => {
+    const config = await mkdtemp(join(tmpdir(), 'wk-tls-config-'));
+    try {
+      const { client } = engine.tls;
+      const endpoint = `host=${engine.tlsHost},ca=${client}/ca.pem,cert=${client}/cert.pem,key=${client}/key.pem`;
+      await execa('docker', ['context', 'create', 'wk-tls', '--docker', endpoint], { env: { DOCKER_CONFIG: config }, stdin: 'ignore' });
+      const id = await stoppedContainer(['whalekeeper.managed=true']);
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: config, DOCKER_CONFIG: config, DOCKER_CONTEXT: 'wk-tls' };
+      const listed = await whalekeeper(['--json', 'ls'], env);
+      expect([listed.exitCode, listed.stderr]).toEqual([0, '']);
+      expect((JSON.parse(listed.stdout) as { rows: { id: string }[] }).rows.map((r) => r.id)).toEqual([id]);
+      const cleaned = await whalekeeper(['clean', '--agent', '--grace', '0'], env);
+      expect([cleaned.exitCode, cleaned.stderr]).toEqual([0, '']);
+      expect(await containerIds(engine.host)).toEqual([]);
+    } finally {
+      await rm(config, { recursive: true, force: true });
+    }
+  });
+
+  it('run: the probe, the docker client and the reaper all reach it; the container is gone after', async () => {
+    const result = await whalekeeper(['run', TEST_IMAGE, 'echo', 'over tls'], tlsEnv(engine.tls.client, { DOCKER_CONFIG: engine.tls.client }));
+    expect([result.exitCode, result.stdout.trim()]).toEqual([0, 'over tls']);
     expect(await containerIds(engine.host)).toEqual([]);
   });
 });
