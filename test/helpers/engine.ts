@@ -40,7 +40,16 @@ export async function startTlsEngine(name: string, size = '1G'): Promise<TlsEngi
   const root = await mkdtemp(join(tmpdir(), 'wk-tls-'));
   try {
     const tls = await makeTlsMaterial(root);
-    const started = await runScript(name, size, { WK_ENGINE_TLS_DIR: tls.server, WK_ENGINE_TLS_PORT: String(await freePort()) });
+    // The port is free when chosen, not reserved: should another process take it before dockerd binds it, dockerd
+    // does not start, and another free port is tried.
+    let started: Awaited<ReturnType<typeof runScript>> | undefined;
+    for (let attempt = 1; started === undefined; attempt++) {
+      try {
+        started = await runScript(name, size, { WK_ENGINE_TLS_DIR: tls.server, WK_ENGINE_TLS_PORT: String(await freePort()) });
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     if (!started.tlsHost) throw new Error('engine.sh start printed no DOCKER_TLS_HOST');
     return {
       host: started.host, dir: started.dir, tlsHost: started.tlsHost, tls,
