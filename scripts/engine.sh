@@ -9,6 +9,10 @@
 #
 # WK_ENGINE_DIR (default /tmp/whalekeeper-engine) holds everything; keep it short (socket paths are limited to 108 bytes).
 # WK_ENGINE_SIZE (default 1G) is the size of the data root's filesystem.
+# WK_ENGINE_TLS_DIR and WK_ENGINE_TLS_PORT (both, or neither): the engine ALSO listens on tcp://127.0.0.1:PORT with
+# --tlsverify, the CA $WK_ENGINE_TLS_DIR/ca.pem and the server's server-cert.pem and server-key.pem there (dockerd's
+# documented daemon TLS setup, https://docs.docker.com/engine/security/protect-access/); start then prints
+# DOCKER_TLS_HOST=tcp://127.0.0.1:PORT too. An engine already running with other TLS settings is restarted.
 # Needs root, dockerd (Debian: docker.io), a docker client, and a static busybox (Debian: busybox-static).
 set -euo pipefail
 
@@ -17,6 +21,12 @@ size=${WK_ENGINE_SIZE:-1G}
 sock="$dir/docker.sock"
 host="unix://$sock"
 image=${WK_TEST_IMAGE:-whalekeeper-test/busybox:latest}
+tls_dir=${WK_ENGINE_TLS_DIR:-}
+tls_port=${WK_ENGINE_TLS_PORT:-}
+if [ -n "$tls_dir$tls_port" ] && { [ -z "$tls_dir" ] || ! [[ "$tls_port" =~ ^[0-9]+$ ]]; }; then
+  echo "engine: WK_ENGINE_TLS_DIR and WK_ENGINE_TLS_PORT (a number) go together" >&2; exit 2
+fi
+tls_host=${tls_port:+tcp://127.0.0.1:$tls_port}
 
 log() { printf 'engine: %s\n' "$*" >&2; }
 
@@ -46,8 +56,16 @@ DOCKERFILE
   log "built $image"
 }
 
+# What start prints: the unix socket, and the TLS listener when there is one.
+hosts() {
+  echo "DOCKER_HOST=$host"
+  if [ -n "$tls_host" ]; then echo "DOCKER_TLS_HOST=$tls_host"; fi
+}
+
 start() {
-  if answers; then build_image; echo "DOCKER_HOST=$host"; return; fi
+  # The TLS listener this engine was started with ('' for none), kept next to it: a start asking for other settings
+  # restarts it rather than answering with an engine that does not listen where asked.
+  if answers && [ "$(cat "$dir/tls-host" 2>/dev/null || true)" = "$tls_host" ]; then build_image; hosts; return; fi
   command -v dockerd >/dev/null || { log "dockerd not found: apt-get install docker.io"; exit 1; }
   command -v busybox >/dev/null || { log "busybox not found: apt-get install busybox-static"; exit 1; }
   pid_alive && stop_daemon
@@ -57,8 +75,13 @@ start() {
     mount -o loop "$dir/disk.img" "$dir/data"
   fi
   rm -f "$sock"
+  local tls_args=()
+  if [ -n "$tls_host" ]; then
+    tls_args=(-H "$tls_host" --tlsverify --tlscacert "$tls_dir/ca.pem" --tlscert "$tls_dir/server-cert.pem" --tlskey "$tls_dir/server-key.pem")
+  fi
+  printf '%s' "$tls_host" > "$dir/tls-host"
   nohup dockerd \
-    --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" -H "$host" \
+    --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" -H "$host" "${tls_args[@]}" \
     --bridge=none --iptables=false --ip6tables=false --ip-masq=false \
     --storage-driver overlay2 --log-level warn --group root \
     >"$dir/dockerd.log" 2>&1 </dev/null &
@@ -69,7 +92,7 @@ start() {
   answers || { log "dockerd did not answer; its log:"; tail -20 "$dir/dockerd.log" >&2; exit 1; }
   log "running at $host (data root $dir/data, $(df -h --output=size "$dir/data" | tail -1 | tr -d ' '))"
   build_image
-  echo "DOCKER_HOST=$host"
+  hosts
 }
 
 stop_daemon() {

@@ -3,10 +3,10 @@
 #   Debian: docker.io (dockerd for the private engine), busybox-static (test images FROM scratch),
 #   groovy + default-jre-headless + junit4 + libcodenarc-groovy-java (the Jenkins library's tests and lint),
 #   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl,
-#   openssl (a throwaway TLS certificate for the verify tests), docker-registry + apache2-utils (htpasswd): a registry
-#   on loopback for the Jenkins steps' registry credentials, nginx-light and haproxy (real load balancers on
-#   loopback in front of verify's test replicas; the tests start their own with their own config), tmux (drives the
-#   live table of verify at a fixed terminal size).
+#   openssl (throwaway TLS certificates: the verify tests, the private engine's TLS listener in test/engine-tls),
+#   docker-registry + apache2-utils (htpasswd): a registry on loopback for the Jenkins steps' registry credentials,
+#   nginx-light and haproxy (real load balancers on loopback in front of verify's test replicas; the tests start their
+#   own with their own config), tmux (drives the live table of verify at a fixed terminal size).
 set -euo pipefail
 packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils nginx-light haproxy tmux)
 missing=()

@@ -70,6 +70,17 @@ export class EngineUnreachableError extends EngineError {
   }
 }
 
+/**
+ * The TLS handshake with the engine failed: it may well be running, so this does not ask; `problem` says which side's
+ * certificate failed and names the file. An EngineUnreachableError all the same (exit 3, an engine lost midway).
+ */
+export class EngineTlsError extends EngineUnreachableError {
+  constructor(host: string, problem: string, code: string, story: ErrorStory & { exitCode?: number } = {}) {
+    super(host, code, story);
+    this.message = `the TLS handshake with the Docker engine at ${maskUrlSecrets(host)} failed: ${problem} (${code})`;
+  }
+}
+
 /** The engine answered a request with an error: it is reachable, so this never says "cannot reach". Exit 3. */
 export class EngineAnswerError extends EngineError {
   constructor(host: string, request: string, status: number, message: string) {

@@ -2,10 +2,12 @@
 // node:http rather than got: the engine speaks plain JSON, and a keep-alive agent is all bulk removal needs.
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { join } from 'node:path';
 import { engineAddress, type EngineTarget } from '../core/engine/target.js';
-import { EngineUnreachableError, UsageError } from '../core/errors.js';
+import { EngineTlsError, EngineUnreachableError, UsageError } from '../core/errors.js';
+import { tlsFailure } from '../core/engine/tls-failure.js';
 
 /** An answer: status, parsed JSON body (undefined when empty) and headers (the engine's `api-version` among them). */
 export interface ApiResponse {
@@ -68,14 +70,27 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
           })
         : new HttpAgent(agentOptions);
   const send = https?.request ?? httpRequest;
-  // On a unix socket the TLS server name means nothing; giving it (empty) spares Node's agent from working it out from
-  // the Host header: its first net.isIP('docker') compiles the IPv6 pattern, 6 to 30 ms of every command's start-up.
-  const where = address.kind === 'unix' ? { socketPath: address.path, servername: '' } : { host: address.host, port: address.port };
+  // Host and the TLS server name as the docker client sets them (client/request.go, client/client.go): on a unix
+  // socket Host is `docker` and the server name means nothing (giving it, empty, spares Node's agent from working it
+  // out from the Host header: its first net.isIP('docker') compiles the IPv6 pattern, 6 to 30 ms of every command's
+  // start-up); on tcp Host is the address (Node's default, HOST:PORT) and the certificate is checked against the
+  // address's host: a name is sent as SNI, an IP address is checked against the certificate's IP addresses. Node's
+  // agent would otherwise take the server name from the Host header, and check the engine's certificate for `docker`.
+  const where =
+    address.kind === 'unix'
+      ? { socketPath: address.path, servername: '', headers: { Host: 'docker' } }
+      : { host: address.host, port: address.port, servername: isIP(address.host) === 0 ? address.host : '', headers: {} };
+  // Why a request failed: a TLS failure in words (which certificate, which file), else the code or the timeout.
+  const lost = (error: NodeJS.ErrnoException, cutShort: string | undefined): EngineUnreachableError => {
+    const problem = secure && cutShort === undefined && target.tls ? tlsFailure(error.code, error.message, target.tls.certPath) : undefined;
+    if (problem !== undefined) return new EngineTlsError(target.host, problem, error.code ?? 'TLS', { cause: error });
+    return new EngineUnreachableError(target.host, cutShort ?? error.code ?? error.message, { cause: error });
+  };
   // Liveness checks while a long operation runs go on connections of their own, never queued behind the operations.
   const pingAgent = https !== undefined ? new https.Agent({ ...tlsOptions }) : new HttpAgent();
   const alive = (): Promise<boolean> =>
     new Promise((resolve) => {
-      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping', headers: { Host: 'docker' } }, (res) => {
+      const ping = send({ ...where, agent: pingAgent, method: 'GET', path: '/_ping' }, (res) => {
         res.resume();
         resolve(true);
       });
@@ -94,13 +109,13 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
             agent,
             method,
             path,
-            headers: { Host: 'docker', ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
+            headers: { ...where.headers, ...(payload === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }) },
           },
           (res: IncomingMessage) => {
             const chunks: Buffer[] = [];
             timeout.answering(res);
             res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
+            res.on('error', (error: NodeJS.ErrnoException) => reject(lost(error, timeout.reason())));
             res.on('end', () => {
               timeout.done();
               if (options.raw) return resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers });
@@ -116,7 +131,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
           },
         );
         const timeout = boundRequest(req, answerMs, options.timeoutMs, secure, alive);
-        req.on('error', (error: NodeJS.ErrnoException) => reject(new EngineUnreachableError(target.host, timeout.reason() ?? error.code ?? error.message, { cause: error })));
+        req.on('error', (error: NodeJS.ErrnoException) => reject(lost(error, timeout.reason())));
         if (payload !== undefined) req.write(payload);
         req.end();
       }),
@@ -196,8 +211,11 @@ function seconds(ms: number): string {
 /**
  * The CA and client certificate in a DOCKER_CERT_PATH folder, as the docker client reads them: with verification
  * all three are needed (a missing one is an error naming it); with `DOCKER_TLS` alone, those present are used.
+ * They are made into one TLS context here, once: a key that does not match its certificate, or a file that is no PEM,
+ * is a usage error naming the folder now (Node would otherwise throw it from inside the first request), and no
+ * connection parses the files again.
  */
-function tlsFiles(certPath: string, verify: boolean): { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean } {
+function tlsFiles(certPath: string, verify: boolean): { secureContext: SecureContext; rejectUnauthorized: boolean } {
   const read = (name: string): Buffer | undefined => {
     const path = join(certPath, name);
     if (existsSync(path)) return readFileSync(path);
@@ -207,5 +225,14 @@ function tlsFiles(certPath: string, verify: boolean): { ca?: Buffer; cert?: Buff
     });
   };
   const [ca, cert, key] = [read('ca.pem'), read('cert.pem'), read('key.pem')];
-  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), rejectUnauthorized: verify };
+  try {
+    const secureContext = process.getBuiltinModule('node:tls').createSecureContext({ ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) });
+    return { secureContext, rejectUnauthorized: verify };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    throw new UsageError(`the TLS files in \`${certPath}\` cannot be used: ${message.replace(/^error:[0-9A-F]+:/, '')} (${code ?? 'TLS'})`, {
+      hint: 'cert.pem and key.pem must be a PEM certificate and its own key, ca.pem the PEM certificate of the CA that signed the engine\'s',
+      cause: error,
+    });
+  }
 }
