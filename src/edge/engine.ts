@@ -55,8 +55,11 @@ export interface Engine {
   removeVolume(name: string): Promise<RemoveOutcome>;
   removeNetwork(id: string): Promise<RemoveOutcome>;
   pruneBuildCache(keepBytes: number): Promise<RemoveOutcome>;
-  /** Creates an internal network named `name`: an engine-wide mutex, since the engine refuses a duplicate name (409). */
-  /** Creates a network the engine refuses to create twice; `vanished`: it existed, then was gone before it could be read. */
+  /**
+   * Creates a config-only network named `name` (stored only: no driver, no subnet, no container can join it): an
+   * engine-wide mutex, since the engine refuses a duplicate name (409); `vanished`: it existed, then was gone before it
+   * could be read.
+   */
   createNamedNetwork(
     name: string,
     labels: Readonly<Record<string, string>>,
@@ -170,7 +173,7 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
       return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
     },
     createNamedNetwork: async (name, labels) => {
-      const request = uniqueNetworkBody(await http.apiVersion(), { Name: name, Driver: 'bridge', Internal: true, Labels: labels });
+      const request = uniqueNetworkBody(await http.apiVersion(), { Name: name, ConfigOnly: true, Labels: labels });
       const created = await http.request('POST', '/networks/create', { body: request });
       if (created.status === 201) return { status: 'created', id: String((created.body as { Id?: unknown } | undefined)?.Id ?? name) };
       if (created.status !== 409) return { status: 'failed', message: apiMessage(created) };

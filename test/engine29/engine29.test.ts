@@ -74,13 +74,13 @@ describe('every engine command through the Engine 29 stand-in', () => {
     expect(await containerIds(e29.host)).toEqual([]);
   });
 
-  it('clean --agent --target takes the lock network without CheckDuplicate (deprecated since 1.44)', async () => {
+  it('clean --agent --target takes the lock network (config-only) without CheckDuplicate (deprecated since 1.44)', async () => {
     await leftover();
     const seen = e29.requests.length;
     const result = await whalekeeper(['--json', 'clean', '--agent', '--grace', '0', '--target', '99%'], env);
     expect(result.exitCode).toBe(0);
     const create = e29.requests.slice(seen).find((r) => r.url === '/v1.52/networks/create');
-    expect(create?.body).toMatchObject({ Name: 'whalekeeper-clean-lock', Internal: true });
+    expect(create?.body).toMatchObject({ Name: 'whalekeeper-clean-lock', ConfigOnly: true });
     expect(create?.body).not.toHaveProperty('CheckDuplicate');
     expect(await containerIds(e29.host)).toEqual([]);
   });
