@@ -1,19 +1,27 @@
-// One agent clean at a time per engine. The lock is an internal network with a fixed name, because the engine
-// refuses a second network of the same name (409): it works for remote engines and across hosts and pods, where a
-// lock file would not, and needs no image (a lock container would keep its image from removal and make the real run
-// differ from the dry run). A lock older than LOCK_STALE_MS is taken over: its holder died without releasing it.
+// One agent clean at a time per engine. The lock is a network with a fixed name, because the engine refuses a second
+// network of the same name (409): it works for remote engines and across hosts and pods, where a lock file would not,
+// and needs no image (a lock container would keep its image from removal and make the real run differ from the dry
+// run). A lock older than LOCK_STALE_MS is taken over: its holder died without releasing it.
+//
+// The network is config-only (API 1.30+): the engine only stores it (moby's libnetwork NewNetwork skips the driver and
+// the address pools for it, and goes through the same duplicate-name check), so it creates no bridge device, takes no
+// subnet from the pool, can never be joined by a container, and `docker network prune` leaves it alone. Measured on
+// the tests' engine: create 3 ms and remove 4 ms, against 5 ms and 35-70 ms for an internal bridge network (the kernel
+// tears its bridge device down). Whalekeeper versions that took a bridge lock share the name, so they still exclude
+// each other.
 import { LABELS } from '../core/labels.js';
 import type { NetworkInfo } from '../core/inventory.js';
+import { LOCK_NAME, oldestLock } from '../core/clean/lock.js';
 import type { Engine } from '../edge/engine.js';
-
-/** The lock network's name. */
-export const LOCK_NAME = 'whalekeeper-clean-lock';
 
 /** After this long a lock is stale: no agent clean takes half an hour, even on big engines. */
 export const LOCK_STALE_MS = 30 * 60_000;
 
-/** The lock as taken (release it when done), held by another clean, or not available on this engine. */
-export type Lock = { readonly status: 'taken'; release(): Promise<void> } | { readonly status: 'held'; readonly sinceMs: number | null } | { readonly status: 'none'; readonly reason: string };
+/**
+ * The lock as taken (release it when done; `networks`: the engine's networks as listed once the lock was created, so a
+ * clean needs no second list), held by another clean, or not available on this engine.
+ */
+export type Lock = { readonly status: 'taken'; readonly networks: readonly NetworkInfo[]; release(): Promise<void> } | { readonly status: 'held'; readonly sinceMs: number | null } | { readonly status: 'none'; readonly reason: string };
 
 /** The label naming the lock's holder, `HOSTNAME:PID:NONCE` (the nonce: two containers may share both host and PID). */
 export const LOCK_HOLDER_LABEL = 'whalekeeper.lock-holder';
@@ -35,8 +43,9 @@ export async function takeCleanLock(engine: Engine, now: number, claimant: LockC
     if (created.status === 'created') {
       // The engine's duplicate-name check is not atomic: two creates at the same moment can both succeed. Every
       // claimant then sees the same set, and only the oldest (ties: the smallest id) holds the lock; the others leave.
-      const winner = oldestLock(await engine.networks());
-      if (winner === undefined || winner.id === created.id) return { status: 'taken', release: async () => void (await engine.removeNetwork(created.id)) };
+      const networks = await engine.networks();
+      const winner = oldestLock(networks);
+      if (winner === undefined || winner.id === created.id) return { status: 'taken', networks, release: async () => void (await engine.removeNetwork(created.id)) };
       await engine.removeNetwork(created.id);
       return { status: 'held', sinceMs: winner.createdMs };
     }
@@ -51,10 +60,4 @@ export async function takeCleanLock(engine: Engine, now: number, claimant: LockC
     await engine.removeNetwork(created.id);
   }
   return { status: 'held', sinceMs: null };
-}
-
-/** The lock network that holds the lock when a race made several: the oldest, ties broken by the smallest id. */
-function oldestLock(networks: readonly NetworkInfo[]): NetworkInfo | undefined {
-  const age = (n: NetworkInfo): number => n.createdMs ?? Number.POSITIVE_INFINITY;
-  return networks.filter((n) => n.name === LOCK_NAME).sort((a, b) => age(a) - age(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
 }

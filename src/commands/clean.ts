@@ -7,7 +7,7 @@ import { addFailedRound, failedRoundSummary, mustStop, type FailedRounds } from 
 import type { Output } from '../core/events.js';
 import { EXIT } from '../core/exit-codes.js';
 import { maskUrlSecrets } from '../core/mask.js';
-import type { DiskMeasure, EngineUsage, FilesystemUsage } from '../core/inventory.js';
+import type { DiskMeasure, EngineUsage, FilesystemUsage, NetworkInfo } from '../core/inventory.js';
 import { diskReport, isAbove, type DiskReport } from '../core/disk-status.js';
 import { renderRoundMetrics, startTally, tallyRound, type RoundResult } from '../core/metrics/rounds.js';
 import { formatBytes, formatThreshold } from '../core/units.js';
@@ -15,7 +15,8 @@ import type { GlobalSettings } from '../core/settings.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine } from '../edge/engine.js';
 import { executePlan } from './clean-execute.js';
-import { LOCK_NAME, takeCleanLock, type LockClaimant } from './clean-lock.js';
+import { LOCK_NAME } from '../core/clean/lock.js';
+import { takeCleanLock, type Lock, type LockClaimant } from './clean-lock.js';
 import { measureDataRoot, readInventory } from './snapshot.js';
 
 /** What `clean` needs from the outside world. */
@@ -57,70 +58,102 @@ interface Outcome {
   readonly disk?: RoundDisk;
 }
 
+/** Marks a promise as handled until it is awaited: a read that fails while another is awaited fails where it is awaited. */
+function later<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolean): Promise<Outcome> {
   const engine = deps.connect();
-  let release: (() => Promise<void>) | undefined;
+  let lock: Promise<Lock> | undefined;
   try {
     const started = deps.now();
-    const info = await engine.info();
+    const info = later(engine.info());
     // A helper container measures a data root not visible here, but only when a decision or the metrics need the figure.
     const needsDisk = settings.policy.target !== undefined || settings.high !== undefined || settings.measureImage !== undefined || settings.limitBytes !== undefined || settings.prometheus !== undefined;
     const remote = needsDisk ? { engine, image: settings.measureImage } : undefined;
+    const measureNow = async (): Promise<DiskMeasure> => measureDataRoot(deps.settings.engine, await info, deps.disk, remote, settings.limitBytes);
     const measure = async (): Promise<FilesystemUsage | undefined> => {
-      const m = await measureDataRoot(deps.settings.engine, info, deps.disk, remote, settings.limitBytes);
+      const m = await measureNow();
       return m.ok ? m.usage : undefined;
     };
-    const first = await measureDataRoot(deps.settings.engine, info, deps.disk, remote, settings.limitBytes);
-    const before = first.ok ? first.usage : undefined;
-    const unmeasured = !first.ok && needsDisk ? first.reason : undefined;
     const { policy } = settings;
-    if (unmeasured && !quiet) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${unmeasured}; --target/--high cannot be applied` });
-    // The metrics of a round: the data root as the round left it, and the engine's breakdown (one `system df`).
-    const roundDisk = async (latest: FilesystemUsage | undefined): Promise<RoundDisk | undefined> =>
-      settings.prometheus === undefined
-        ? undefined
-        : { engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot: info.dataRoot, serverVersion: info.serverVersion }, measure: latest ? { ok: true, usage: latest } : first, usage: (await engine.df()).usage };
-    if (settings.high && before && !isAbove(before, settings.high)) {
-      const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
-      return { plan, report: undefined, skipped: `${before.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}`, disk: await roundDisk(before) };
-    }
     const agent = policy.scope.kind === 'agent';
+    const nothingPlanned: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
+    // The metrics of a round: the data root as the round left it, and the engine's breakdown (one `system df`).
+    const roundDisk = async (first: DiskMeasure, latest: FilesystemUsage | undefined): Promise<RoundDisk | undefined> => {
+      if (settings.prometheus === undefined) return undefined;
+      const { dataRoot, serverVersion } = await info;
+      return { engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot, serverVersion }, measure: latest ? { ok: true, usage: latest } : first, usage: (await engine.df()).usage };
+    };
+    const firstRead = later(measureNow());
+    // Without a disk decision (no --target, --high, --limit, --prometheus: a statfs here or nothing), the lock and the
+    // inventory are read alongside the measurement. Otherwise the measurement comes first, as --high decides from it
+    // whether the round runs at all (a round below it must not take the lock: a concurrent clean would skip for
+    // nothing), and a helper container that measures must be gone before the inventory is read (or it would be in it).
+    if (remote !== undefined) {
+      const first = await firstRead;
+      if (settings.high && first.ok && !isAbove(first.usage, settings.high)) {
+        return { plan: nothingPlanned, report: undefined, skipped: `${first.usage.usedPercent.toFixed(1)}% used, below --high ${formatThreshold(settings.high)}`, disk: await roundDisk(first, first.usage) };
+      }
+    }
     // Every agent clean takes the engine-wide lock: a second one at the same time skips instead of overshooting a
     // target, meeting "a prune operation is already running", or counting removals twice: the engine answers 204 to
     // two concurrent DELETEs of one container (the second can get past its "removal in progress" check just after
     // the first resets it), so a removal's answer alone cannot tell which of two cleans removed it.
-    if (agent && !settings.dryRun) {
-      const lock = await takeCleanLock(engine, deps.now(), deps.lockClaimant);
-      if (lock.status === 'held') {
-        const plan: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
-        const since = lock.sinceMs === null ? '' : ` since ${new Date(lock.sinceMs).toISOString()}`;
-        const skipped = `another clean holds the lock (network \`${LOCK_NAME}\`${since})`;
-        return { plan, skipped, unmeasured, report: buildReport({ plan, results: [], durationMs: deps.now() - started, before, after: before, skipped }), disk: await roundDisk(before) };
-      }
-      if (lock.status === 'none' && !quiet) deps.output.emit({ type: 'warning', message: `cleaning without the engine-wide lock: ${lock.reason}` });
-      if (lock.status === 'taken') release = lock.release;
-    }
-    const { inventory } = await readInventory(
-      engine,
-      {
-        sizes: settings.sizes,
-        df: agent && (policy.target !== undefined || policy.volumes || policy.buildCacheKeepBytes !== undefined || policy.images === 'unused'),
-        tagTimes: agent && (policy.target !== undefined || policy.images === 'unused'),
-        volumes: agent && policy.volumes,
-        networks: !agent || policy.networks,
-      },
-      deps.now,
+    //
+    // The inventory is read while the lock is taken, not after: that takes nothing from the lock, which is about
+    // removals. Ours start only once the lock is ours, and another clean releases its own only once every one of its
+    // removals has been answered, so no object gets two DELETEs at once, however old our inventory. What an inventory
+    // read a few milliseconds before the lock can hold: objects that other clean removed before releasing (our DELETE
+    // answers 404: `vanished`, never counted as removed by both); it can miss objects made meanwhile (left to the next
+    // clean, as anything made just after the read always is). The lock's own look at the networks, listed once it is
+    // created, is the inventory's network list (the planner leaves lock networks out: core/clean/lock.ts).
+    lock = agent && !settings.dryRun ? later(takeCleanLock(engine, deps.now(), deps.lockClaimant)) : undefined;
+    const wantNetworks = !agent || policy.networks;
+    const listNetworks = (taken: Lock | undefined): Promise<readonly NetworkInfo[]> =>
+      !wantNetworks || taken?.status === 'held' ? Promise.resolve([]) : taken?.status === 'taken' ? Promise.resolve(taken.networks) : engine.networks();
+    const networksRead = later(lock ? lock.then(listNetworks) : listNetworks(undefined));
+    const inventoryRead = later(
+      readInventory(
+        engine,
+        {
+          sizes: settings.sizes,
+          df: agent && (policy.target !== undefined || policy.volumes || policy.buildCacheKeepBytes !== undefined || policy.images === 'unused'),
+          tagTimes: agent && (policy.target !== undefined || policy.images === 'unused'),
+          volumes: agent && policy.volumes,
+          networks: false,
+        },
+        deps.now,
+      ),
     );
-    const plan = planCleanup(inventory, policy, before, deps.now());
+    const first = await firstRead;
+    const before = first.ok ? first.usage : undefined;
+    const unmeasured = !first.ok && needsDisk ? first.reason : undefined;
+    if (unmeasured && !quiet) deps.output.emit({ type: 'warning', message: `cannot measure the disk: ${unmeasured}; --target/--high cannot be applied` });
+    const taken = await lock;
+    if (taken?.status === 'held') {
+      await Promise.allSettled([inventoryRead, networksRead]);
+      const since = taken.sinceMs === null ? '' : ` since ${new Date(taken.sinceMs).toISOString()}`;
+      const skipped = `another clean holds the lock (network \`${LOCK_NAME}\`${since})`;
+      const plan = nothingPlanned;
+      return { plan, skipped, unmeasured, report: buildReport({ plan, results: [], durationMs: deps.now() - started, before, after: before, skipped }), disk: await roundDisk(first, before) };
+    }
+    if (taken?.status === 'none' && !quiet) deps.output.emit({ type: 'warning', message: `cleaning without the engine-wide lock: ${taken.reason}` });
+    const [{ inventory: listed }, networks] = await Promise.all([inventoryRead, networksRead]);
+    const plan = planCleanup({ ...listed, networks }, policy, before, deps.now());
     if (settings.dryRun) return { plan, report: undefined };
     await deps.beforeExecute?.(plan);
     const { results, lost } = await executePlan(plan, engine, measure, quiet ? { emit: () => {}, addSecret: () => {} } : deps.output);
     // After a lost engine the filesystem may still be measurable here (statfs), not through a helper container.
     const after = before ? await measure().catch(() => undefined) : undefined;
     const report = buildReport({ plan, results, durationMs: deps.now() - started, before, after, ...(lost ? { lost: lost.message } : {}) });
-    return { plan, lost, unmeasured, report, disk: lost ? undefined : await roundDisk(after) };
+    return { plan, lost, unmeasured, report, disk: lost ? undefined : await roundDisk(first, after) };
   } finally {
-    await release?.().catch(() => undefined);
+    // Released once every removal is answered and the filesystem measured after them: another clean may start then.
+    const held = await lock?.catch(() => undefined);
+    if (held?.status === 'taken') await held.release().catch(() => undefined);
     engine.close();
   }
 }

@@ -24,7 +24,7 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
     images: async () => [],
     tagTimes: async () => new Map(),
     volumes: async () => [],
-    networks: async () => [],
+    networks: async () => (log.push('networks'), []),
     df: async () => {
       const zero = { count: 0, bytes: 0, reclaimableBytes: 0 };
       return {
@@ -71,7 +71,8 @@ describe('clean (command)', () => {
     expect(code).toBe(0);
     const report = events.find((e) => e.type === 'clean-report');
     expect(report).toMatchObject({ report: { counts: { container: { removed: 1, vanished: 1, inUse: 1, failed: 0 } }, skipped: null } });
-    expect(log).toEqual(['lock whalekeeper-clean-lock', 'rm network whalekeeper-clean-lock-id']);
+    // One list of the networks: the lock's look once created, which is also the inventory's.
+    expect(log).toEqual(['lock whalekeeper-clean-lock', 'networks', 'rm network whalekeeper-clean-lock-id']);
   });
 
   it('exits 1 when the --target is not reached, saying what remains and why', async () => {

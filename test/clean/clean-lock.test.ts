@@ -37,7 +37,8 @@ describe('takeCleanLock', () => {
     expect(await takeCleanLock(younger.engine, now, claimant(true))).toEqual({ status: 'held', sinceMs: now - 5 });
     expect(younger.log).toEqual(['create', 'remove net-a']);
     const older = engineAnswering([{ status: 'created', id: 'net-b' }], race);
-    expect((await takeCleanLock(older.engine, now, claimant(true))).status).toBe('taken');
+    // the holder gets the list it decided on: the clean's inventory uses it rather than listing the networks again
+    expect(await takeCleanLock(older.engine, now, claimant(true))).toMatchObject({ status: 'taken', networks: race });
     // the same creation time: the smaller id holds
     const tie = engineAnswering([{ status: 'created', id: 'net-b' }], [lockNetwork('net-b', now), lockNetwork('net-a', now)]);
     expect((await takeCleanLock(tie.engine, now, claimant(true))).status).toBe('held');

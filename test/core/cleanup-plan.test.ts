@@ -129,6 +129,17 @@ describe('planCleanup --agent: volumes and networks', () => {
     expect(ids(planCleanup(inv, agentPolicy(), undefined, NOW)).includes(n.id)).toBe(removed);
   });
 
+  it('neither removes nor lists as kept a clean lock network, its own or another clean\'s, so a dry run (which takes no lock) shows what the real run does', () => {
+    const lock = (id: string, labels: Record<string, string>) => network(id, { name: 'whalekeeper-clean-lock', labels });
+    const locks = [lock('mine', { 'whalekeeper.keep': 'true', 'whalekeeper.managed': 'true' }), lock('unlabelled', {})];
+    const real = planCleanup(inventory({ networks: [...locks, network('n1')] }), agentPolicy(), undefined, NOW);
+    const dry = planCleanup(inventory({ networks: [network('n1')] }), agentPolicy(), undefined, NOW);
+    expect(real).toEqual(dry);
+    expect(ids(real)).toEqual(['n1']);
+    const build = agentPolicy({ scope: { kind: 'build', build: 'b1' } });
+    expect(planCleanup(inventory({ networks: [lock('l', { 'whalekeeper.build': 'b1' })] }), build, undefined, NOW)).toMatchObject({ actions: [], kept: [] });
+  });
+
   it('prunes the build cache down to the size to keep', () => {
     const inv = inventory({ buildCache: { totalBytes: 5000, reclaimableBytes: 4000, records: 3 } });
     const plan = planCleanup(inv, agentPolicy({ buildCacheKeepBytes: 2000 }), undefined, NOW);

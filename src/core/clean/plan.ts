@@ -6,6 +6,7 @@ import { isKept, ownerOf, LABELS, type Owner } from '../labels.js';
 import { matchesAny } from '../glob.js';
 import { compareLru, lastUsedOf, newestContainerByImage, type LastUsed } from '../lru.js';
 import { formatThreshold, thresholdBytes, type Threshold } from '../units.js';
+import { isLockNetwork } from './lock.js';
 
 /** What a clean covers: one build's objects (only those labelled with `scope`, when given), or the whole engine. */
 export type CleanScope = { readonly kind: 'build'; readonly build: string; readonly scope?: string } | { readonly kind: 'agent' };
@@ -125,13 +126,16 @@ export function planCleanup(inventory: Inventory, policy: CleanPolicy, disk: Fil
   const inScope = (o: { readonly labels: Readonly<Record<string, string>> }) => scope === undefined || o.labels[LABELS.scope] === scope;
   const removed = planContainers(ctx, inventory.containers.filter(inScope), build);
   const staying = inventory.containers.filter((c) => !removed.has(c.id));
+  // A clean lock is neither cleaned nor listed as kept: whether the inventory holds one depends on when it was read
+  // (an agent clean takes its own while reading; a dry run takes none), and a dry run must show what the real run does.
+  const networks = inventory.networks.filter((n) => !isLockNetwork(n));
   if (policy.scope.kind === 'build') {
-    planBuildNetworks(ctx, inventory.networks.filter(inScope), staying, policy.scope.build);
+    planBuildNetworks(ctx, networks.filter(inScope), staying, policy.scope.build);
     return { version: 1, scope: policy.scope, takenMs: inventory.takenMs, graceMs: policy.graceMs, actions: ctx.actions, kept: ctx.kept, target: undefined };
   }
   const candidates = planImages(ctx, inventory, staying);
   if (policy.volumes) planVolumes(ctx, inventory.volumes, staying);
-  if (policy.networks) planNetworks(ctx, inventory.networks, staying);
+  if (policy.networks) planNetworks(ctx, networks, staying);
   if (policy.buildCacheKeepBytes !== undefined && inventory.buildCache && inventory.buildCache.totalBytes > policy.buildCacheKeepBytes) {
     ctx.actions.push(
       action('build-cache', {
