@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const CONTAINERS = 200;
-const REPS = 3;
+const REPS = 5;
 
 export default async function clean(ctx) {
   const env = { ...process.env, DOCKER_HOST: ctx.dockerHost };
