@@ -88,10 +88,10 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
       return { engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot, serverVersion }, measure: latest ? { ok: true, usage: latest } : first, usage: (await engine.df()).usage };
     };
     const firstRead = later(measureNow());
-    // Without a disk decision (no --target, --high, --limit, --prometheus: a statfs here or nothing), the lock and the
-    // inventory are read alongside the measurement. Otherwise the measurement comes first, as --high decides from it
-    // whether the round runs at all (a round below it must not take the lock: a concurrent clean would skip for
-    // nothing), and a helper container that measures must be gone before the inventory is read (or it would be in it).
+    // Without a disk decision (no --target, --high, --limit, --prometheus or --measure-image: a statfs here or
+    // nothing), the lock and the inventory are read alongside the measurement. Otherwise the measurement comes first,
+    // as --high decides from it whether the round runs at all (a round below it must not take the lock: a concurrent
+    // clean would skip for nothing), and a helper container that measures must be gone before the inventory is read.
     if (remote !== undefined) {
       const first = await firstRead;
       if (settings.high && first.ok && !isAbove(first.usage, settings.high)) {
