@@ -8,7 +8,7 @@ import type { WhalekeeperEvent } from '../../src/core/events.js';
 import { resolveGlobals } from '../../src/core/settings.js';
 import { mapPool } from '../../src/core/pool.js';
 import { createDisk } from '../../src/edge/disk.js';
-import { createEngine } from '../../src/edge/engine.js';
+import { createEngine, ENGINE_CONCURRENCY } from '../../src/edge/engine.js';
 import { lockClaimant } from '../../src/edge/process-identity.js';
 import { cleanEnv, containerIds, docker, whalekeeper } from '../helpers/cli.js';
 import { startEngine, TEST_IMAGE, type PrivateEngine } from '../helpers/engine.js';
@@ -88,6 +88,23 @@ describe('two agent cleans at once', () => {
     expect(sum('network', 'removed')).toBe(networks);
     expect(sum('container', 'inUse') + sum('network', 'inUse')).toBe(0);
   }, 120_000);
+});
+
+describe('removals over kept-alive connections', () => {
+  it('80 removals reuse at most ENGINE_CONCURRENCY connections of their own, not one each', async () => {
+    await createContainers(80);
+    const proxy = await startEngineProxy(socketPath);
+    try {
+      const result = await whalekeeper(['--json', 'clean', '--agent', '--grace', '0'], cleanEnv(proxy.host));
+      expect(result.exitCode).toBe(0);
+      expect(JSON.parse(result.stdout).report.counts.container.removed).toBe(80);
+      expect(proxy.removalsPassed()).toBe(80);
+      // The removals' connections, and those of the reads before them (as many again at most).
+      expect(proxy.connections()).toBeLessThanOrEqual(2 * ENGINE_CONCURRENCY);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 describe('one image removed by two Engines at once', () => {

@@ -52,11 +52,14 @@ export interface ProxyBehaviour {
 export interface EngineProxy extends FakeEngine {
   /** Successful container removals whose answer reached the client. */
   removalsPassed(): number;
+  /** Connections the proxy accepted. */
+  connections(): number;
 }
 
 /** Starts a proxy to the engine listening on the unix socket `socketPath`. */
 export async function startEngineProxy(socketPath: string, behaviour: ProxyBehaviour = {}): Promise<EngineProxy> {
   let passed = 0;
+  let accepted = 0;
   let lost = false;
   const sockets = new Set<Socket>();
   const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
@@ -86,6 +89,7 @@ export async function startEngineProxy(socketPath: string, behaviour: ProxyBehav
     req.pipe(upstream);
   });
   server.on('connection', (socket: Socket) => {
+    accepted += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -100,6 +104,7 @@ export async function startEngineProxy(socketPath: string, behaviour: ProxyBehav
   return {
     host: `tcp://127.0.0.1:${port}`,
     removalsPassed: () => passed,
+    connections: () => accepted,
     close: async () => {
       lost = true;
       for (const socket of sockets) socket.destroy();
