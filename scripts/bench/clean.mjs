@@ -1,7 +1,8 @@
 // clean: removing 200 stopped containers with written data, by `whalekeeper clean --agent --grace 0`, by
 // `docker container prune -f` (the engine's own), by one bulk `docker rm` of every stopped container's id (the fastest
 // peer: the client removes them concurrently) and by the seed's loop (one `docker rm` per container), in the same
-// run, in turns, each on a fresh set; `ls` against `docker ps -a`; and the peak memory of a plan over 10,000 containers.
+// run, in turns, each on a fresh set, beside the floor of a Node client sending the same requests; `ls` against
+// `docker ps -a`; and the peak memory of a plan over 10,000 containers.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,8 +61,10 @@ export default async function clean(ctx) {
     prune: ['docker', ['container', 'prune', '-f']],
     bulk: ['bash', ['-c', 'docker rm $(docker ps -aq --filter status=exited --filter status=created --filter status=dead) >/dev/null']],
     loop: ['bash', ['-c', 'for c in $(docker ps -qa); do docker rm $c >/dev/null; done']],
+    // 16: ENGINE_CONCURRENCY in src/edge/engine.ts, the removals whalekeeper keeps under way at once.
+    floor: ['node', [join(ctx.root, 'scripts/bench/helpers/clean-floor.cjs'), '16']],
   };
-  const times = { whalekeeper: [], prune: [], bulk: [], loop: [] };
+  const times = { whalekeeper: [], prune: [], bulk: [], loop: [], floor: [] };
   docker(['container', 'prune', '-f']);
   for (let rep = 0; rep < REPS; rep++) {
     for (const [name, [file, args]] of Object.entries(subjects)) {
@@ -83,6 +86,7 @@ export default async function clean(ctx) {
   const prune = ctx.median(times.prune);
   const bulk = ctx.median(times.bulk);
   const loop = ctx.median(times.loop);
+  const floor = ctx.median(times.floor);
   const measure = `clean ${CONTAINERS} stopped containers: \`whalekeeper clean --agent --grace 0\``;
   const spared = 'the grace period, running/kubelet/kept containers, a lock against a concurrent clean, and the disk freed';
   return [
@@ -96,6 +100,13 @@ export default async function clean(ctx) {
       note: `median of ${REPS} runs each, in turns, fresh containers each run, 1 MB written in each`,
     },
     { measure, subjectMs: wk, peer: '`docker container prune -f` (the engine\'s own)', peerMs: prune, unchecked: 'the grace period (without `--filter until=`), kubelet or kept containers', target: 1.0 },
+    {
+      measure,
+      subjectMs: wk,
+      peer: 'the floor of any Node client: a CommonJS script listing the stopped containers and sending one DELETE each through node:http, 16 at a time on kept-alive connections, as whalekeeper does',
+      peerMs: floor,
+      unchecked: `${spared}, the engine's API version`,
+    },
     { measure, subjectMs: wk, peer: "the seed's loop (`for c in $(docker ps -qa); do docker rm $c; done`), the slowest peer", peerMs: loop, unchecked: spared, target: 0.2, note: `the loop ran once (in the first round), whalekeeper ${REPS} times` },
     { measure: `list ${CONTAINERS} containers: \`whalekeeper ls\``, subjectMs: ls, peer: '`docker ps -a`', peerMs: ps, unchecked: 'owners (labels), counts and bytes per owner', note: `no target; \`whalekeeper --version\` alone takes ${version.toFixed(0)} ms of it` },
     {
