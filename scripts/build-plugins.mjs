@@ -1,4 +1,9 @@
 // esbuild plugins shared by the build (scripts/build.mjs) and the bench's bundled peers (scripts/bench/verify.mjs).
+import { isAbsolute, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout: module paths in a bundle are written relative to it, so that a build is the same in any directory. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Modules got imports when it loads but uses only for some requests; each is loaded on its first use instead:
@@ -22,14 +27,14 @@ export const lazyModules = {
       // Only got's imports (a stand-in for whalekeeper's own would hide where the cost is paid); and not the stand-in's
       // own require of the real module.
       if (!importer.includes('/node_modules/') || pluginData?.real) return undefined;
-      const real = path.startsWith('node:') ? path : (await build.resolve(path, { resolveDir, kind, pluginData: { real: true } })).path;
-      return { path: real, namespace: 'lazy', pluginData: { resolveDir } };
+      const real = path.startsWith('node:') ? path : relative(ROOT, (await build.resolve(path, { resolveDir, kind, pluginData: { real: true } })).path);
+      return { path: real, namespace: 'lazy' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path, pluginData }) => ({
-      resolveDir: pluginData.resolveDir,
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, ({ path }) => ({
+      resolveDir: ROOT,
       loader: 'js',
       contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(path)}));
+const load = () => (real ??= require(${JSON.stringify(path.startsWith('node:') || isAbsolute(path) ? path : join(ROOT, path))}));
 module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load() });`,
     }));
   },
