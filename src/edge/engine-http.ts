@@ -54,21 +54,14 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
   if (address.kind === 'tcp' && address.path !== '' && address.path !== '/') {
     throw new UsageError(`ls, clean and disk cannot use an engine address with a path (\`${address.path}\`)`, { hint: 'use tcp://HOST:PORT' });
   }
-  const tls = target.tls !== undefined || target.host.startsWith('https://');
-  const secure = tls && address.kind === 'tcp';
+  // TLS (DOCKER_TLS_VERIFY / DOCKER_TLS) is spoken over tcp only: a unix socket has none, and https:// was refused above.
+  const tls = address.kind === 'tcp' ? target.tls : undefined;
+  const secure = tls !== undefined;
   // node:https is loaded only for an engine reached over TLS: it brings node:tls and most of node:crypto with it.
   const https = secure ? process.getBuiltinModule('node:https') : undefined;
   const agentOptions = { keepAlive: true, maxSockets };
-  const tlsOptions = address.kind === 'tcp' && tls && target.tls ? tlsFiles(target.tls.certPath, target.tls.verify) : {};
-  const agent =
-    address.kind === 'unix'
-      ? new HttpAgent(agentOptions)
-      : https !== undefined
-        ? new https.Agent({
-            ...agentOptions,
-            ...tlsOptions,
-          })
-        : new HttpAgent(agentOptions);
+  const tlsOptions = tls !== undefined ? tlsFiles(tls.certPath, tls.verify) : {};
+  const agent = https !== undefined ? new https.Agent({ ...agentOptions, ...tlsOptions }) : new HttpAgent(agentOptions);
   const send = https?.request ?? httpRequest;
   // Host and the TLS server name as the docker client sets them (client/request.go, client/client.go): on a unix
   // socket Host is `docker` and the server name means nothing (giving it, empty, spares Node's agent from working it
@@ -82,7 +75,7 @@ export function createEngineHttp(target: EngineTarget, maxSockets = 8, answerMs 
       : { host: address.host, port: address.port, servername: isIP(address.host) === 0 ? address.host : '', headers: {} };
   // Why a request failed: a TLS failure in words (which certificate, which file), else the code or the timeout.
   const lost = (error: NodeJS.ErrnoException, cutShort: string | undefined): EngineUnreachableError => {
-    const problem = secure && cutShort === undefined && target.tls ? tlsFailure(error.code, error.message, target.tls.certPath) : undefined;
+    const problem = tls !== undefined && cutShort === undefined ? tlsFailure(error.code, error.message, tls.certPath) : undefined;
     if (problem !== undefined) return new EngineTlsError(target.host, problem, error.code ?? 'TLS', { cause: error });
     return new EngineUnreachableError(target.host, cutShort ?? error.code ?? error.message, { cause: error });
   };
