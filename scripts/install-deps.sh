@@ -5,10 +5,11 @@
 #   prometheus (promtool, to validate metrics and alert rules), hyperfine (npm run bench), curl,
 #   openssl (throwaway TLS certificates: the verify tests, the private engine's TLS listener in test/engine-tls),
 #   docker-registry + apache2-utils (htpasswd): a registry on loopback for the Jenkins steps' registry credentials,
+#   runc (the private engines' runtime, Engine 28's too: see scripts/fetch-engine28.sh),
 #   nginx-light and haproxy (real load balancers on loopback in front of verify's test replicas; the tests start their
 #   own with their own config), tmux (drives the live table of verify at a fixed terminal size).
 set -euo pipefail
-packages=(docker.io busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils nginx-light haproxy tmux)
+packages=(docker.io runc busybox-static groovy default-jre-headless junit4 libcodenarc-groovy-java prometheus hyperfine curl openssl e2fsprogs util-linux docker-registry apache2-utils nginx-light haproxy tmux)
 missing=()
 for p in "${packages[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -26,4 +27,7 @@ for svc in nginx haproxy; do
   fi
 done
 cd "$(dirname "$0")/.."
+# Docker Engine 28 with the containerd image store, the second engine every engine-facing suite runs against: Debian
+# unstable's dockerd, containerd and buildx unpacked into a cache folder (pinned; nothing installed over the system's).
+bash scripts/fetch-engine28.sh
 npm ci --no-audit --no-fund

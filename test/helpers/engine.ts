@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import type { EngineKind } from '../setup/engines.js';
 import { makeTlsMaterial, type TlsMaterial } from './tls-certs.js';
 
 const script = fileURLToPath(new URL('../../scripts/engine.sh', import.meta.url));
@@ -16,8 +18,22 @@ const prefix = process.env.WK_ENGINE_PREFIX ?? '/tmp/wk';
 export interface PrivateEngine {
   readonly host: string;
   readonly dir: string;
+  readonly kind: EngineKind;
   stop(): Promise<void>;
 }
+
+/** The engine kind of the running test's project (vitest.config.ts): what the suite's engines are by default. */
+export function engineKind(): EngineKind {
+  return inject('engineKind') ?? '20.10';
+}
+
+/** True for the engines with the containerd image store. */
+export function isContainerdStore(kind: EngineKind = engineKind()): boolean {
+  return kind !== '20.10';
+}
+
+/** A folder tag per kind, so that an engine of each kind can run at once under one name. */
+const KIND_TAG: Record<EngineKind, string> = { '20.10': '', '28': '28', '28-system-containerd': '28s' };
 
 /** A private engine that also listens on tcp://127.0.0.1:PORT with --tlsverify. */
 export interface TlsEngine extends PrivateEngine {
@@ -27,16 +43,16 @@ export interface TlsEngine extends PrivateEngine {
 }
 
 /** Starts (or reuses) the private engine `name`; `size` is its data root's filesystem size, e.g. `512M`. */
-export async function startEngine(name: string, size = '1G'): Promise<PrivateEngine> {
-  const { host, dir, stop } = await runScript(name, size, {});
-  return { host, dir, stop };
+export async function startEngine(name: string, size = '1G', kind: EngineKind = engineKind()): Promise<PrivateEngine> {
+  const { host, dir, stop } = await runScript(name, size, kind, {});
+  return { host, dir, kind, stop };
 }
 
 /**
  * Starts the private engine `name` listening on its unix socket AND on a free loopback tcp port with TLS (its
  * certificates made by openssl now, in a temporary folder that `stop` removes with the engine).
  */
-export async function startTlsEngine(name: string, size = '1G'): Promise<TlsEngine> {
+export async function startTlsEngine(name: string, size = '1G', kind: EngineKind = engineKind()): Promise<TlsEngine> {
   const root = await mkdtemp(join(tmpdir(), 'wk-tls-'));
   try {
     const tls = await makeTlsMaterial(root);
@@ -45,14 +61,14 @@ export async function startTlsEngine(name: string, size = '1G'): Promise<TlsEngi
     let started: Awaited<ReturnType<typeof runScript>> | undefined;
     for (let attempt = 1; started === undefined; attempt++) {
       try {
-        started = await runScript(name, size, { WK_ENGINE_TLS_DIR: tls.server, WK_ENGINE_TLS_PORT: String(await freePort()) });
+        started = await runScript(name, size, kind, { WK_ENGINE_TLS_DIR: tls.server, WK_ENGINE_TLS_PORT: String(await freePort()) });
       } catch (error) {
         if (attempt === 3) throw error;
       }
     }
     if (!started.tlsHost) throw new Error('engine.sh start printed no DOCKER_TLS_HOST');
     return {
-      host: started.host, dir: started.dir, tlsHost: started.tlsHost, tls,
+      host: started.host, dir: started.dir, kind, tlsHost: started.tlsHost, tls,
       stop: async () => {
         await started.stop();
         await rm(root, { recursive: true, force: true });
@@ -64,14 +80,14 @@ export async function startTlsEngine(name: string, size = '1G'): Promise<TlsEngi
   }
 }
 
-async function runScript(name: string, size: string, extra: Record<string, string>): Promise<PrivateEngine & { tlsHost?: string }> {
-  const dir = `${prefix}-${name}`;
-  const env = { WK_ENGINE_DIR: dir, WK_ENGINE_SIZE: size, ...extra };
+async function runScript(name: string, size: string, kind: EngineKind, extra: Record<string, string>): Promise<PrivateEngine & { tlsHost?: string }> {
+  const dir = `${prefix}${KIND_TAG[kind]}-${name}`;
+  const env = { WK_ENGINE_DIR: dir, WK_ENGINE_SIZE: size, WK_ENGINE_KIND: kind, ...extra };
   const { stdout } = await execa('bash', [script, 'start'], { env });
   const host = /^DOCKER_HOST=(\S+)/m.exec(stdout)?.[1];
   if (!host) throw new Error(`engine.sh start printed no DOCKER_HOST: ${stdout}`);
   const tlsHost = /^DOCKER_TLS_HOST=(\S+)/m.exec(stdout)?.[1];
-  return { host, dir, ...(tlsHost ? { tlsHost } : {}), stop: async () => void (await execa('bash', [script, 'stop'], { env })) };
+  return { host, dir, kind, ...(tlsHost ? { tlsHost } : {}), stop: async () => void (await execa('bash', [script, 'stop'], { env })) };
 }
 
 /** A loopback port free now (the kernel's choice for port 0), for a listener started right after. */

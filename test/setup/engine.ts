@@ -1,11 +1,14 @@
-// Starts the shared private engine before the tests and removes it after: tests never touch the machine's engine.
+// Starts the project's shared private engine before its tests and removes it after: tests never touch the machine's
+// engine. Each project of vitest.config.ts names its engine kind (`engineKind`); the suite has one engine per kind.
 import type { TestProject } from 'vitest/node';
 import { startEngine, type PrivateEngine } from '../helpers/engine.js';
+import type { EngineKind } from './engines.js';
 
 let engine: PrivateEngine | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  engine = await startEngine('shared');
+  const kind = (project.config.provide as { engineKind?: EngineKind } | undefined)?.engineKind ?? '20.10';
+  engine = await startEngine('shared', '1G', kind);
   project.provide('dockerHost', engine.host);
 }
 
@@ -16,5 +19,6 @@ export async function teardown(): Promise<void> {
 declare module 'vitest' {
   export interface ProvidedContext {
     dockerHost: string;
+    engineKind: EngineKind;
   }
 }
