@@ -1,5 +1,6 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
-import { againstLimit } from '../core/disk-status.js';
+import { againstLimit, fullestOf } from '../core/disk-status.js';
+import { dataRootVerdict, imageRootOf } from '../core/engine/storage.js';
 import { isSameMachine, type EngineTarget } from '../core/engine/target.js';
 import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
@@ -56,10 +57,12 @@ export interface RemoteMeasure {
 }
 
 /**
- * Measures the data root's filesystem: statfs when the engine runs here (a unix socket, or tcp to loopback: a DinD
- * sidecar) and its data root is visible at the same path; else a short-lived container of an image already present,
- * mounting the data root read-only; else says why not and what to do. With `limitBytes` (--limit), the data root's
- * tree is counted against the limit instead (only where it is visible here).
+ * Measures the filesystems holding the engine's data: statfs when the engine runs here (a unix socket, or tcp to
+ * loopback: a DinD sidecar) and its data root is visible at the same path (its engine-id, or a graph driver's
+ * `image/`, says it is this engine's); with the containerd image store, the root of the containerd keeping the
+ * images too, when that is another filesystem (a host install's system containerd). Else a short-lived container of
+ * an image already present, mounting the data root read-only; else says why not and what to do. With `limitBytes`
+ * (--limit), the trees holding engine data are counted against the limit instead (only where they are visible here).
  */
 export async function measureDataRoot(target: EngineTarget, info: EngineInfo, disk: Disk, remote?: RemoteMeasure, limitBytes?: number): Promise<DiskMeasure> {
   const root = info.dataRoot;
@@ -67,14 +70,10 @@ export async function measureDataRoot(target: EngineTarget, info: EngineInfo, di
   let reason = `the engine at ${maskUrlSecrets(target.host)} is remote: its data root ${root} is not on this machine`;
   if (isSameMachine(target.host)) {
     // A socket mounted into a container (a DaemonSet) does not bring the data root along: check it is the engine's.
-    const marker = await disk.measure(`${root}/image`);
-    if (marker.ok && limitBytes === undefined) return disk.measure(root);
-    if (marker.ok && limitBytes !== undefined) {
-      const [filesystem, tree] = await Promise.all([disk.measure(root), disk.treeBytes(root)]);
-      if (!tree.ok) return { ok: false, reason: `cannot count the data root's bytes for --limit: ${tree.reason}; the count reads every folder under it (run as root)` };
-      return { ok: true, usage: againstLimit(root, tree.bytes, limitBytes, filesystem.ok ? filesystem.usage : undefined) };
-    }
-    reason = `the data root ${root} is not visible here`;
+    const [engineId, hasImageDir] = await Promise.all([disk.readText(`${root}/engine-id`), disk.exists(`${root}/image`)]);
+    const verdict = dataRootVerdict(root, { engineId, hasImageDir }, info.id);
+    if (verdict.mine) return measureLocal(info, disk, limitBytes);
+    reason = verdict.reason;
   }
   const todo = `mount the data root read-only at ${root} here`;
   if (limitBytes !== undefined) return { ok: false, reason: `${reason}; --limit counts its bytes where it is visible: ${todo}` };
@@ -87,4 +86,32 @@ export async function measureDataRoot(target: EngineTarget, info: EngineInfo, di
   if (!run.ok) return { ok: false, reason: `${reason}; measuring it in a container of ${image} failed: ${run.reason}` };
   const usage = parseStatF(run.stdout, root);
   return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` in ${image} printed \`${run.stdout.trim()}\`` };
+}
+
+/** Measures a data root visible here, and the containerd root keeping its images where that is elsewhere. */
+async function measureLocal(info: EngineInfo, disk: Disk, limitBytes: number | undefined): Promise<DiskMeasure> {
+  const root = info.dataRoot;
+  const containerd = info.imageStore === 'containerd';
+  const [processes, managedRootExists] = containerd ? await Promise.all([disk.containerds(), disk.exists(`${root}/containerd/daemon`)]) : [[], false];
+  const images = imageRootOf(info.imageStore, root, info.containerdAddress, processes, managedRootExists);
+  if (images.kind === 'unknown') return { ok: false, reason: images.reason };
+  const elsewhere = images.kind === 'elsewhere' ? images.root : undefined;
+  if (limitBytes !== undefined) {
+    const paths = elsewhere === undefined ? [root] : [root, elsewhere];
+    const [filesystem, ...trees] = await Promise.all([disk.measure(root), ...paths.map((p) => disk.treeBytes(p))]);
+    let bytes = 0;
+    for (const [i, tree] of trees.entries()) {
+      if (!tree.ok) return { ok: false, reason: `cannot count the bytes of ${paths[i]} for --limit: ${tree.reason}; the count reads every folder under it (run as root)` };
+      bytes += tree.bytes;
+    }
+    return { ok: true, usage: againstLimit(root, bytes, limitBytes, filesystem.ok ? filesystem.usage : undefined) };
+  }
+  if (elsewhere === undefined || (await disk.sameFilesystem(root, elsewhere))) return disk.measure(root);
+  const [data, imageFs] = await Promise.all([disk.measure(root), disk.measure(elsewhere)]);
+  if (!data.ok) return data;
+  if (!imageFs.ok) return { ok: false, reason: `the engine keeps its images in the containerd root ${elsewhere}, another filesystem: ${imageFs.reason}` };
+  return fullestOf([
+    { holds: 'data root', usage: data.usage },
+    { holds: 'containerd root', usage: imageFs.usage },
+  ]);
 }

@@ -1,6 +1,6 @@
 // `disk`: filesystem usage + thresholds -> ok / warn / fail, and the exit code that goes with it.
 import { EXIT } from './exit-codes.js';
-import { usedPercentOf, type DiskMeasure, type EngineUsage, type FilesystemUsage } from './inventory.js';
+import { usedPercentOf, type DiskMeasure, type EngineUsage, type FilesystemUsage, type HeldFilesystem } from './inventory.js';
 import { formatThreshold, thresholdBytes, type Threshold } from './units.js';
 
 /** ok, warn (above --warn), fail (above --fail), unknown (the filesystem could not be measured). */
@@ -11,6 +11,8 @@ export interface DiskReport {
   readonly version: 1;
   readonly engine: { readonly host: string; readonly dataRoot: string; readonly serverVersion: string };
   readonly filesystem: FilesystemUsage | null;
+  /** Each filesystem holding engine data, when there is more than one (`filesystem` is then the fullest); else []. */
+  readonly filesystems: readonly HeldFilesystem[];
   /** Why the filesystem could not be measured, when it could not. */
   readonly unmeasured: string | null;
   readonly usage: EngineUsage | null;
@@ -59,6 +61,16 @@ export function againstLimit(path: string, treeBytes: number, limitBytes: number
   };
 }
 
+/**
+ * One measure from each filesystem holding engine data: the fullest (by df's used percent) is the figure thresholds
+ * and `--target` are held against, since any full one stops the engine; each is kept for the report.
+ */
+export function fullestOf(held: readonly HeldFilesystem[]): DiskMeasure {
+  if (held.length === 0) return { ok: false, reason: 'no filesystem holding engine data was measured' };
+  const fullest = held.reduce((a, b) => (b.usage.usedPercent > a.usage.usedPercent ? b : a));
+  return held.length === 1 ? { ok: true, usage: fullest.usage } : { ok: true, usage: fullest.usage, filesystems: held };
+}
+
 /** Builds the report. */
 export function diskReport(input: {
   engine: DiskReport['engine'];
@@ -72,6 +84,7 @@ export function diskReport(input: {
     version: 1,
     engine: input.engine,
     filesystem: input.measure.ok ? input.measure.usage : null,
+    filesystems: input.measure.ok ? (input.measure.filesystems ?? []) : [],
     unmeasured: input.measure.ok ? null : input.measure.reason,
     usage: input.usage,
     status: diskStatus(input.measure, input.warn, input.fail),

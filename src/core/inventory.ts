@@ -103,7 +103,19 @@ export interface FilesystemUsage {
 }
 
 /** A measurement, or why there is none. */
-export type DiskMeasure = { readonly ok: true; readonly usage: FilesystemUsage } | { readonly ok: false; readonly reason: string };
+/** A filesystem that holds engine data, and what it holds: the data root, or the root of the containerd keeping the images. */
+export interface HeldFilesystem {
+  readonly holds: 'data root' | 'containerd root';
+  readonly usage: FilesystemUsage;
+}
+
+/**
+ * A measure of the engine's disk: `usage` is the figure thresholds and `--target` are held against (the fullest
+ * filesystem holding engine data); `filesystems`, when the engine's data is on more than one, each of them.
+ */
+export type DiskMeasure =
+  | { readonly ok: true; readonly usage: FilesystemUsage; readonly filesystems?: readonly HeldFilesystem[] }
+  | { readonly ok: false; readonly reason: string };
 
 /** True for states `clean --agent` may remove: the container is not doing anything. */
 export function isStopped(state: ContainerState): boolean {

@@ -2,6 +2,7 @@
 // processes: bulk removals are concurrent requests over a keep-alive agent.
 import { buildCacheFromApi, containerFromApi, imageFromApi, networkFromApi, timeMs, usageFromApi, volumeFromApi } from '../core/engine/json.js';
 import { buildPruneQuery, uniqueNetworkBody } from '../core/engine/api.js';
+import { imageStoreOf, type ImageStore } from '../core/engine/storage.js';
 import type { EngineTarget } from '../core/engine/target.js';
 import { EngineAnswerError } from '../core/errors.js';
 import type { BuildCacheInfo, ContainerInfo, EngineUsage, ImageInfo, NetworkInfo, VolumeInfo } from '../core/inventory.js';
@@ -15,6 +16,12 @@ export interface EngineInfo {
   readonly serverVersion: string;
   readonly name: string;
   readonly os: string;
+  /** The engine's ID (`/info` ID; Engine 23 and later also write it to `<data root>/engine-id`); '' when not given. */
+  readonly id: string;
+  /** The image store: graph drivers, or the containerd image store (`/info` DriverStatus). */
+  readonly imageStore: ImageStore;
+  /** The socket of the containerd the engine talks to (`/info` Containerd.Address, API 1.46 and later); '' when not given. */
+  readonly containerdAddress: string;
 }
 
 /**
@@ -113,7 +120,15 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
     host: target.host,
     info: async () => {
       const raw = (await get('/info')) as Record<string, unknown>;
-      return { dataRoot: String(raw.DockerRootDir ?? ''), serverVersion: String(raw.ServerVersion ?? ''), name: String(raw.Name ?? ''), os: String(raw.OperatingSystem ?? '') };
+      return {
+        dataRoot: String(raw.DockerRootDir ?? ''),
+        serverVersion: String(raw.ServerVersion ?? ''),
+        name: String(raw.Name ?? ''),
+        os: String(raw.OperatingSystem ?? ''),
+        id: String(raw.ID ?? ''),
+        imageStore: imageStoreOf(raw.DriverStatus),
+        containerdAddress: String((raw.Containerd as { Address?: unknown } | null | undefined)?.Address ?? ''),
+      };
     },
     containers: async ({ sizes }) => ((await get(`/containers/json?all=1${sizes ? '&size=1' : ''}`)) as Record<string, unknown>[]).map((raw) => containerFromApi(raw, sizes)),
     images: async () => ((await get('/images/json')) as Record<string, unknown>[]).map((raw) => imageFromApi(raw)),

@@ -3,6 +3,7 @@ import type { CleanEvent, InventoryEvent } from '../core/clean/events.js';
 import type { CleanupPlan, KeptItem } from '../core/clean/plan.js';
 import type { CleanReport } from '../core/clean/report.js';
 import type { DiskReport } from '../core/disk-status.js';
+import type { FilesystemUsage } from '../core/inventory.js';
 import type { LsResult } from '../core/ls-view.js';
 import { ownerText } from '../core/ls-view.js';
 import { formatAge, formatBytes } from '../core/units.js';
@@ -136,16 +137,26 @@ export function renderLs(result: LsResult): string {
   ].join('\n');
 }
 
-/** `disk`: the filesystem, the engine's breakdown, the status. */
+function statfsLine(fs: FilesystemUsage): string {
+  return `${formatBytes(fs.usedBytes)} of ${formatBytes(fs.totalBytes)} used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} available; inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`;
+}
+
+/** `disk`: the filesystem (each, when the engine's data is on several), the engine's breakdown, the status. */
 export function renderDisk(report: DiskReport, style: Style): string {
   const fs = report.filesystem;
-  const lines = [
-    fs && fs.method === 'du'
-      ? `Data root ${report.engine.dataRoot}: ${formatBytes(fs.usedBytes)} of its ${formatBytes(fs.totalBytes)} limit used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} left; filesystem inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`
-      : fs
-      ? `Data root ${report.engine.dataRoot}: ${formatBytes(fs.usedBytes)} of ${formatBytes(fs.totalBytes)} used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} available; inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`
-      : `Data root ${report.engine.dataRoot}: ${style.warn('not measured')}: ${report.unmeasured}`,
-  ];
+  const lines =
+    report.filesystems.length > 0
+      ? [
+          ...report.filesystems.map((f) => `${f.holds === 'data root' ? 'Data root' : 'Containerd root (images)'} ${f.usage.path}: ${statfsLine(f.usage)}`),
+          `Held against the thresholds: ${fs?.path ?? '-'}, the fullest`,
+        ]
+      : [
+          fs && fs.method === 'du'
+            ? `Data root ${report.engine.dataRoot}: ${formatBytes(fs.usedBytes)} of its ${formatBytes(fs.totalBytes)} limit used (${fs.usedPercent.toFixed(1)}%), ${formatBytes(fs.availableBytes)} left; filesystem inodes ${fs.inodesUsed} of ${fs.inodesTotal} used`
+            : fs
+            ? `Data root ${report.engine.dataRoot}: ${statfsLine(fs)}`
+            : `Data root ${report.engine.dataRoot}: ${style.warn('not measured')}: ${report.unmeasured}`,
+        ];
   if (report.usage) {
     const u = report.usage;
     lines.push(

@@ -4,9 +4,10 @@ import { clean } from '../../src/commands/clean.js';
 import { parseCleanArgs } from '../../src/core/clean/settings.js';
 import { EngineApiVersionError, EngineUnreachableError, type EngineError } from '../../src/core/errors.js';
 import type { WhalekeeperEvent } from '../../src/core/events.js';
-import type { ContainerInfo } from '../../src/core/inventory.js';
+import type { ContainerInfo, DiskMeasure } from '../../src/core/inventory.js';
 import type { GlobalSettings } from '../../src/core/settings.js';
 import type { Engine, RemoveOutcome } from '../../src/edge/engine.js';
+import type { Disk } from '../../src/edge/disk.js';
 import { renderReport } from '../../src/render/clean.js';
 import { PLAIN } from '../../src/render/style.js';
 import { container, fs, NOW } from '../core/fixtures.js';
@@ -16,10 +17,22 @@ const settings: GlobalSettings = {
   build: undefined, scope: undefined, verbose: false, json: true, dockerBinary: 'docker', stopTimeoutSeconds: 3, engineTimeoutSeconds: 10,
 };
 
+/** A data root a graph-driver engine (20.10) keeps here: its `image/` folder, no engine-id; statfs answers `measure`. */
+function graphDriverDisk(measure: () => DiskMeasure): Disk {
+  return {
+    measure: async () => measure(),
+    treeBytes: async () => ({ ok: false, reason: 'not used without --limit' }),
+    readText: async () => undefined,
+    exists: async (path) => path === '/var/lib/docker/image',
+    sameFilesystem: async () => true,
+    containerds: async () => [],
+  };
+}
+
 function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveOutcome>, log: string[]): Engine {
   return {
     host: settings.engine.host,
-    info: async () => ({ dataRoot: '/var/lib/docker', serverVersion: '20.10', name: 'n', os: 'linux' }),
+    info: async () => ({ dataRoot: '/var/lib/docker', serverVersion: '20.10', name: 'n', os: 'linux', id: '', imageStore: 'graphdriver', containerdAddress: '' }),
     containers: async () => containers,
     images: async () => [],
     tagTimes: async () => new Map(),
@@ -54,7 +67,7 @@ async function runClean(answers: Record<string, RemoveOutcome>, target = '90%'):
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
-    disk: { measure: async () => ({ ok: true, usage: fs(5000) }), treeBytes: async () => ({ ok: false, reason: 'not used without --limit' }) },
+    disk: graphDriverDisk(() => ({ ok: true, usage: fs(5000) })),
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
@@ -129,7 +142,7 @@ describe('clean --every when the engine cannot be spoken to', () => {
           const engine = engineWith([], {}, []);
           return failure ? { ...engine, info: async () => Promise.reject(failure) } : engine;
         },
-        disk: { measure: async () => ({ ok: true, usage: fs(5000) }), treeBytes: async () => ({ ok: false, reason: 'not counted in this test' }) },
+        disk: graphDriverDisk(() => ({ ok: true, usage: fs(5000) })),
         now: () => clock,
         sleep: async () => ((clock += gapMs), ++round < rounds),
         lockClaimant: { holder: 'h:1', isAlive: () => true },

@@ -21,12 +21,17 @@ export const diskDefinition: CommandDefinition = {
         [
           'whalekeeper disk [--warn 80%] [--fail 90%] [--limit 50Gi] [--prometheus FILE]',
           '',
-          "Measures the filesystem that holds the engine's data root (bytes, percent, inodes) with statfs when the engine is",
-          'local, and shows what the engine says it holds (images, containers, volumes, build cache, reclaimable).',
-          'When the data root is not visible here (a remote engine), a short-lived container of an image already present mounts it',
-          'read-only and runs `stat -f`; without such an image the report says what could not be measured, and what to do.',
-          'With --limit (a DinD emptyDir with a sizeLimit, whose statfs figures are the node\'s), percentages are of the bytes',
-          'the data root holds against the limit, counted as the kubelet counts them (the data root mounted read-only here).',
+          "Measures the filesystem that holds the engine's data root (bytes, percent, inodes) with statfs when",
+          'the engine is local, and shows what the engine says it holds (images, containers, volumes, build',
+          "cache, reclaimable). With the containerd image store on a host install, the images are in the system",
+          "containerd's root, often another filesystem: each filesystem holding engine data is measured, and the",
+          'fullest is held against --warn and --fail (the containerd store of docker:dind keeps them under the',
+          'data root). When the data root is not visible here (a remote engine), a short-lived container of an',
+          'image already present mounts it read-only and runs `stat -f`; without such an image the report says',
+          'what could not be measured, and what to do (exit 5 under --fail: never read as fine).',
+          "With --limit (a DinD emptyDir with a sizeLimit, whose statfs figures are the node's), percentages are",
+          'of the bytes the data root holds against the limit, counted as the kubelet counts them (the data root',
+          'mounted read-only here).',
         ].join('\n'),
       )
       .option('warn', { type: 'string', describe: 'Status warn above this (85% or 40GB used)' })
