@@ -158,19 +158,27 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
   }
 }
 
+/** True when the run decides from the disk's figure (--target, --high): an unmeasured disk then fails it. */
+function decidesOnDisk(settings: CleanSettings): boolean {
+  return settings.policy.target !== undefined || settings.high !== undefined;
+}
+
 /** Runs `clean` once, or every `--every`; resolves with the exit code. */
 export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<number> {
   if (settings.everyMs === undefined) {
-    const { plan, report, skipped, lost } = await cleanOnce(settings, deps, false);
+    const { plan, report, skipped, lost, unmeasured } = await cleanOnce(settings, deps, false);
     if (skipped && !report) deps.output.emit({ type: 'info', message: `nothing to do: ${skipped}` });
+    // --target and --high decide from the disk: one that could not be measured is never "done" (exit 5).
+    const notMeasured = unmeasured !== undefined && decidesOnDisk(settings);
     if (!report) {
       deps.output.emit({ type: 'clean-plan', plan, verbose: deps.settings.verbose });
-      return EXIT.ok;
+      return notMeasured ? EXIT.notMeasured : EXIT.ok;
     }
     deps.output.emit({ type: 'clean-report', report, plan });
     // What was removed is reported first; then the loss ends the command with its own line and exit 3.
     if (lost) throw lost;
-    return reportExitCode(report);
+    const code = reportExitCode(report);
+    return code === EXIT.ok && notMeasured ? EXIT.notMeasured : code;
   }
   let failed: FailedRounds | undefined;
   let tally = startTally(deps.now());
@@ -217,8 +225,10 @@ async function runRound(settings: CleanSettings, deps: CleanDeps): Promise<Round
   try {
     const { report, skipped, unmeasured, disk } = await cleanOnce(settings, deps, true);
     const note = unmeasured ? `; disk not measured: ${unmeasured}` : '';
-    if (skipped) return { line: `nothing to do: ${skipped}${note}`, result: report ? 'skipped' : 'idle', freedBytes: 0, disk };
-    if (!report) return { line: `nothing to do${note}`, result: 'idle', freedBytes: 0, disk };
+    // A round that had to decide from the disk and could not measure it failed at its job, whatever it removed.
+    const notMeasured = unmeasured !== undefined && decidesOnDisk(settings);
+    if (skipped) return { line: `nothing to do: ${skipped}${note}`, result: notMeasured ? 'failed' : report ? 'skipped' : 'idle', freedBytes: 0, disk };
+    if (!report) return { line: `nothing to do${note}`, result: notMeasured ? 'failed' : 'idle', freedBytes: 0, disk };
     const c = report.counts;
     const fs = report.filesystem;
     const failed = report.failures.length;
@@ -230,7 +240,7 @@ async function runRound(settings: CleanSettings, deps: CleanDeps): Promise<Round
       ...(report.target?.reached === false ? [`target ${report.target.threshold} not reached: ${report.target.why}`] : []),
       ...(report.interrupted ? [`stopped: ${report.interrupted.reason}`] : []),
     ].join('; ');
-    return { line: `${line}${note}`, result: failed > 0 || report.interrupted ? 'failed' : 'cleaned', freedBytes: Math.max(0, fs ? fs.freedBytes : report.engineReclaimedBytes), disk };
+    return { line: `${line}${note}`, result: failed > 0 || report.interrupted || notMeasured ? 'failed' : 'cleaned', freedBytes: Math.max(0, fs ? fs.freedBytes : report.engineReclaimedBytes), disk };
   } catch (error) {
     if (error instanceof EngineError) return { line: error.message, result: 'failed', freedBytes: 0, error };
     throw error;

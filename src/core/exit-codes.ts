@@ -10,7 +10,7 @@ export const EXIT = {
   unreachable: 3,
   /** The engine answered but refuses the Engine API version whalekeeper speaks (too old, too new). */
   apiVersion: 4,
-  /** `disk` only: the data root could not be measured (no helper image, no mount), with `--fail`. */
+  /** The disk could not be measured (no helper image, no mount) where a decision needed it: `disk --fail`, `clean --target/--high`. */
   notMeasured: 5,
   /** A file whalekeeper writes (metrics, report, shim) could not be written (`audit --fix` reports its files and goes on). */
   ioError: 74,
@@ -48,7 +48,7 @@ export const COMMON_EXIT_CODES_HELP = [
   '  2   usage error: a flag or value was wrong',
   '  3   the Docker engine could not be reached (no answer), answered with an error, or was lost midway',
   '  4   the engine answered but refuses the Engine API version whalekeeper speaks (see DOCKER_API_VERSION)',
-  '  5   disk --fail: the data root could not be measured',
+  '  5   disk --fail, clean --target/--high: the disk could not be measured (never read as fine)',
   '  74  a file whalekeeper writes could not be written (a one-line reason names it)',
   '  70  internal error: a bug in whalekeeper, please report it',
 ].join('\n');

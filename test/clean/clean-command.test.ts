@@ -60,14 +60,17 @@ function engineWith(containers: ContainerInfo[], answers: Record<string, RemoveO
   };
 }
 
-async function runClean(answers: Record<string, RemoveOutcome>, target = '90%'): Promise<{ code: number | unknown; events: WhalekeeperEvent[]; log: string[] }> {
+/** What a DaemonSet pod without the data root's mount sees: no engine-id, no image/ (the path is the container's own). */
+const NOT_MOUNTED: Disk = { ...graphDriverDisk(() => ({ ok: false, reason: 'not read' })), exists: async () => false };
+
+async function runClean(answers: Record<string, RemoveOutcome>, target = '90%', disk: Disk = graphDriverDisk(() => ({ ok: true, usage: fs(5000) }))): Promise<{ code: number | unknown; events: WhalekeeperEvent[]; log: string[] }> {
   const events: WhalekeeperEvent[] = [];
   const log: string[] = [];
   const code = await clean(parseCleanArgs({ agent: true, grace: '0', target }, undefined), {
     settings,
     output: { emit: (e) => events.push(e), addSecret: () => undefined },
     connect: () => engineWith([container('a'), container('b'), container('c')], answers, log),
-    disk: graphDriverDisk(() => ({ ok: true, usage: fs(5000) })),
+    disk,
     now: () => NOW,
     sleep: async () => false,
     lockClaimant: { holder: 'h:1', isAlive: () => true },
@@ -118,6 +121,17 @@ describe('clean (command)', () => {
     expect(log).toContain('rm network whalekeeper-clean-lock-id');
   });
 
+  it('exits 5 when the --target cannot be measured, after removing what it could, with a warning saying why', async () => {
+    // A unix socket mounted without the data root: the engine's path holds nothing of it here.
+    const { code, events } = await runClean({}, '10%', NOT_MOUNTED);
+    expect(code).toBe(5);
+    expect(events).toContainEqual({
+      type: 'warning',
+      message: expect.stringMatching(/^cannot measure the disk: the data root \/var\/lib\/docker is not visible here, and no busybox.* image is on the engine .*; --target\/--high cannot be applied$/),
+    });
+    expect(events.find((e) => e.type === 'clean-report')).toMatchObject({ report: { counts: { container: { removed: 3 } }, target: { reached: null } } });
+  });
+
   it('exits 1 when a removal failed for another reason, after trying the rest', async () => {
     const { code, events } = await runClean({ a: { status: 'failed', message: 'driver failed to remove root filesystem' } });
     expect(code).toBe(1);
@@ -157,6 +171,29 @@ describe('clean --every when the engine cannot be spoken to', () => {
   }
   const refused = new EngineApiVersionError('unix:///run/docker.sock', 'the Docker engine at unix:///run/docker.sock refuses Engine API 1.41');
   const silent = new EngineUnreachableError('unix:///run/docker.sock', 'ECONNREFUSED');
+
+  it('a round with --high whose disk cannot be measured is a failed round in the metrics, and the loop goes on', async () => {
+    const lines: string[] = [];
+    const files: string[] = [];
+    let round = 0;
+    const code = await clean(parseCleanArgs({ agent: true, grace: '0', every: '1s', high: '80%', prometheus: '/m/whalekeeper.prom' }, undefined), {
+      settings,
+      output: { emit: (e) => e.type === 'clean-round' && lines.push(`${e.round}: ${e.summary}`), addSecret: () => undefined },
+      connect: () => engineWith([], {}, []),
+      disk: NOT_MOUNTED,
+      now: () => NOW,
+      sleep: async () => ++round < 2,
+      lockClaimant: { holder: 'h:1', isAlive: () => true },
+      writeAtomically: async (_path, text) => void files.push(text),
+    });
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      expect.stringMatching(/^1: removed 0 containers.*; disk not measured: the data root \/var\/lib\/docker is not visible here, and no busybox/),
+      expect.stringMatching(/^2: removed 0 containers.*; disk not measured: /),
+    ]);
+    expect(files.at(-1)).toMatch(/^whalekeeper_clean_rounds_total\{[^}]*result="failed"\} 2$/m);
+    expect(files.at(-1)).toMatch(/^whalekeeper_clean_rounds_total\{[^}]*result="idle"\} 0$/m);
+  });
 
   it('a refused version fails 3 rounds in a row, then the loop ends with exit 4, saying so each round', async () => {
     const { code, error, lines } = await loop([refused, refused, refused, refused], 10, 1000);

@@ -10,6 +10,10 @@ const EXIT_CODES = [
   '  2   usage error',
   '  3   the Docker engine could not be reached (one line naming the host), or was lost midway',
   '      (the report first says what was removed before)',
+  '  4   the engine refuses the Engine API version whalekeeper speaks',
+  '  5   --target or --high given and the disk could not be measured (the warning says why); what could be',
+  '      removed without the figure was, and is reported. With --every such a round is a failed round',
+  '      (the loop goes on; the metrics count it as failed)',
 ].join('\n');
 
 /** `whalekeeper clean`. */

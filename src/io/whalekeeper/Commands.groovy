@@ -99,6 +99,9 @@ class Commands implements Serializable {
             case 4:
                 return 'the Docker engine refuses the Engine API version whalekeeper speaks (DOCKER_API_VERSION selects ' +
                     'another; the line above names the versions the engine accepts)'
+            case 5:
+                return 'the disk could not be measured, so the target could not be held (the warning above says why: ' +
+                    'run where the data root is visible, or give a helper image with stat)'
             case 70:
                 return 'an internal error of whalekeeper (a bug: please report it with the output above)'
             default:

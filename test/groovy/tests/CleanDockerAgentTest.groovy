@@ -33,10 +33,12 @@ class CleanDockerAgentTest extends StepTestCase {
 
     @Test
     void 'a clean that failed because the engine refuses the API version says so in the log, not only the status'() {
-        // given the CLI's exit 4 (the engine refuses whalekeeper's Engine API version), then 70 and 1
+        // given the CLI's exit 4 (the engine refuses whalekeeper's Engine API version), then 70, 5 and 1
         h.shResult = { Map call -> 4 }
         h.step('cleanDockerAgent', [:])
         h.shResult = { Map call -> 70 }
+        h.step('cleanDockerAgent', [:])
+        h.shResult = { Map call -> 5 }
         h.step('cleanDockerAgent', [:])
         h.shResult = { Map call -> 1 }
         h.step('cleanDockerAgent', [:])
@@ -47,6 +49,9 @@ class CleanDockerAgentTest extends StepTestCase {
                 'accepts); the build goes on (failOnError: true fails it)',
             'cleanDockerAgent: `whalekeeper clean` exited with 70: an internal error of whalekeeper (a bug: please ' +
                 'report it with the output above); the build goes on (failOnError: true fails it)',
+            'cleanDockerAgent: `whalekeeper clean` exited with 5: the disk could not be measured, so the target could ' +
+                'not be held (the warning above says why: run where the data root is visible, or give a helper image ' +
+                'with stat); the build goes on (failOnError: true fails it)',
             'cleanDockerAgent: `whalekeeper clean` exited with 1; the build goes on (failOnError: true fails it)',
         ]
     }
