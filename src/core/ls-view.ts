@@ -22,7 +22,10 @@ export function ownerText(owner: Owner): string {
 export interface LsRow {
   readonly kind: 'container' | 'image' | 'volume';
   readonly id: string;
+  /** The name to show: an image's every tag, comma-separated (`<none>` when dangling). */
   readonly name: string;
+  /** Every name: a container's or volume's one, an image's every tag (the containerd store lists each). */
+  readonly names: readonly string[];
   readonly owner: Owner;
   readonly ownerText: string;
   /** Containers: the engine's state; images: `in use`, `unused` or `dangling`; volumes: `in use` or `unused`. */
@@ -50,25 +53,25 @@ export interface LsResult {
 /** Builds the rows and summary for the kinds asked for. */
 export function lsView(inventory: Inventory, options: { build: string | undefined; images: boolean; volumes: boolean; now: number }): LsResult {
   const { build, now } = options;
-  const rows: LsRow[] = inventory.containers.map((c: ContainerInfo) => row('container', c.id, c.name, ownerOf(c.labels, build), c.state, now - c.createdMs, c.sizeBytes));
+  const rows: LsRow[] = inventory.containers.map((c: ContainerInfo) => row('container', c.id, [c.name], ownerOf(c.labels, build), c.state, now - c.createdMs, c.sizeBytes));
   if (options.images) {
     const used = new Set(inventory.containers.map((c) => c.imageId));
     for (const i of inventory.images as ImageInfo[]) {
       const state = used.has(i.id) ? 'in use' : i.tags.length === 0 ? 'dangling' : 'unused';
-      rows.push(row('image', i.id, i.tags[0] ?? '<none>', ownerOf(i.labels, build), state, now - i.createdMs, i.uniqueBytes ?? i.sizeBytes));
+      rows.push(row('image', i.id, i.tags, ownerOf(i.labels, build), state, now - i.createdMs, i.uniqueBytes ?? i.sizeBytes));
     }
   }
   if (options.volumes) {
     const used = new Set(inventory.containers.flatMap((c) => c.volumes));
     for (const v of inventory.volumes as VolumeInfo[]) {
-      rows.push(row('volume', v.name, v.name, ownerOf(v.labels, build), used.has(v.name) ? 'in use' : 'unused', v.createdMs === null ? null : now - v.createdMs, v.sizeBytes));
+      rows.push(row('volume', v.name, [v.name], ownerOf(v.labels, build), used.has(v.name) ? 'in use' : 'unused', v.createdMs === null ? null : now - v.createdMs, v.sizeBytes));
     }
   }
   return { version: 1, rows, summary: summarise(rows) };
 }
 
-function row(kind: LsRow['kind'], id: string, name: string, owner: Owner, state: string, ageMs: number | null, sizeBytes: number | null): LsRow {
-  return { kind, id, name, owner, ownerText: ownerText(owner), state, ageMs, sizeBytes };
+function row(kind: LsRow['kind'], id: string, names: readonly string[], owner: Owner, state: string, ageMs: number | null, sizeBytes: number | null): LsRow {
+  return { kind, id, name: names.length === 0 ? '<none>' : names.join(', '), names, owner, ownerText: ownerText(owner), state, ageMs, sizeBytes };
 }
 
 function summarise(rows: readonly LsRow[]): LsSummaryRow[] {
