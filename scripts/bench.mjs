@@ -54,10 +54,17 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const only = process.argv.slice(2);
 const files = readdirSync(join(root, 'scripts/bench')).filter((f) => f.endsWith('.mjs')).sort()
   .filter((f) => only.length === 0 || only.includes(f.replace(/\.mjs$/, '')));
+const started = performance.now();
 const host = /DOCKER_HOST=(\S+)/.exec(engine('start'))[1];
+// The clean bench runs against each engine kind the tests use: Engine 20.10 (overlay2) and Engine 28 with the
+// containerd image store (scripts/engine.sh), each its own private engine.
+const engine28Env = { ...engineEnv, WK_ENGINE_DIR: `${engineEnv.WK_ENGINE_DIR}28`, WK_ENGINE_KIND: '28' };
+const engine28 = (verb) => execFileSync('bash', [join(root, 'scripts/engine.sh'), verb], { env: engine28Env, encoding: 'utf8' });
 const ctx = {
   root,
   dockerHost: host,
+  /** Every engine kind, started on first use (`engines()`): [{ kind, host }]. */
+  engines: () => [{ kind: '20.10', host }, { kind: '28', host: /DOCKER_HOST=(\S+)/.exec(engine28('start'))[1] }],
   bin: join(root, 'dist/whalekeeper.js'),
   image: 'whalekeeper-test/busybox:latest',
   hyperfine,
@@ -73,7 +80,10 @@ try {
     rows.push(...(await bench(ctx)));
   }
 } finally {
-  if (process.env.WK_ENGINE_KEEP !== '1') engine('stop');
+  if (process.env.WK_ENGINE_KEEP !== '1') {
+    engine('stop');
+    engine28('stop');
+  }
 }
 
 const fmt = (value) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(1));
@@ -86,7 +96,7 @@ function targetOf(r) {
   return { text: '', met: undefined };
 }
 const lines = [
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString()}`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString()}; the whole bench (${only.length === 0 ? 'every part' : only.join(', ')}) took ${((performance.now() - started) / 60_000).toFixed(1)} min`,
   '',
   'Every figure is a median of this run; each peer ran in the same run as whalekeeper, in turns with it (one run of each',
   'per round) unless a note says otherwise. "own cost" rows are differences of medians. A row without a peer has a',
