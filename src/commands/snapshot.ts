@@ -1,6 +1,6 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
 import { againstLimit, fullestOf } from '../core/disk-status.js';
-import { dataRootVerdict, imageRootOf } from '../core/engine/storage.js';
+import { CONTAINERD_DEFAULTS, dataRootVerdict, imageRootOf } from '../core/engine/storage.js';
 import { isSameMachine, type EngineTarget } from '../core/engine/target.js';
 import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, Inventory } from '../core/inventory.js';
@@ -82,10 +82,38 @@ export async function measureDataRoot(target: EngineTarget, info: EngineInfo, di
   if (image === undefined) {
     return { ok: false, reason: `${reason}, and no busybox, alpine, debian or ubuntu image is on the engine to measure it in: ${todo}, or pull a small image with \`stat\` and pass --measure-image IMAGE` };
   }
-  const run = await remote.engine.runReadOnly(image, root, MOUNT_POINT, STAT_COMMAND);
-  if (!run.ok) return { ok: false, reason: `${reason}; measuring it in a container of ${image} failed: ${run.reason}` };
-  const usage = parseStatF(run.stdout, root);
-  return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` in ${image} printed \`${run.stdout.trim()}\`` };
+  const measureThere = async (path: string): Promise<DiskMeasure> => {
+    const run = await remote.engine.runReadOnly(image, path, MOUNT_POINT, STAT_COMMAND);
+    if (!run.ok) return { ok: false, reason: `${reason}; measuring ${path} in a container of ${image} failed: ${run.reason}` };
+    const usage = parseStatF(run.stdout, path);
+    return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` of ${path} in ${image} printed \`${run.stdout.trim()}\`` };
+  };
+  const data = await measureThere(root);
+  const containerdRoot = remoteContainerdRoot(info);
+  if (!data.ok || containerdRoot === undefined) return data;
+  // A host install's system containerd keeps the images in its own root: measured there too, in the same way.
+  const images = await measureThere(containerdRoot);
+  if (!images.ok) return { ok: false, reason: `the engine keeps its images in the system containerd's root ${containerdRoot}: ${images.reason}` };
+  // One filesystem for both (the same size and inode count, as two `stat -f` moments apart can see it): one figure.
+  return data.usage.totalBytes === images.usage.totalBytes && data.usage.inodesTotal === images.usage.inodesTotal
+    ? data
+    : fullestOf([
+        { holds: 'data root', usage: data.usage },
+        { holds: 'containerd root', usage: images.usage },
+      ]);
+}
+
+/**
+ * Where a remote engine's images are when that is outside its data root: with the containerd image store and the
+ * system containerd's default socket (a host install: /run/containerd/containerd.sock), that containerd's default root.
+ * The remote host's processes are not visible from here, so a containerd with another root cannot be found; any
+ * other socket is taken for dockerd's own containerd (`<exec root>/containerd/containerd.sock`, docker:dind's),
+ * whose root is under the data root. undefined: nothing to measure beyond the data root.
+ */
+function remoteContainerdRoot(info: EngineInfo): string | undefined {
+  if (info.imageStore !== 'containerd') return undefined;
+  const address = info.containerdAddress.replace(/^unix:\/\//, '');
+  return address === CONTAINERD_DEFAULTS.address || address === `/var${CONTAINERD_DEFAULTS.address}` ? CONTAINERD_DEFAULTS.root : undefined;
 }
 
 /** Measures a data root visible here, and the containerd root keeping its images where that is elsewhere. */
