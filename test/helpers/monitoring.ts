@@ -1,7 +1,7 @@
 // The shipped monitoring resources as the tests read them: the alert rules and the Grafana dashboard's queries.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 
 /** The shipped alert rules file. */
 export const RULES = fileURLToPath(new URL('../../resources/io/whalekeeper/prometheus/whalekeeper-alerts.yml', import.meta.url));
@@ -45,4 +45,18 @@ export interface DashboardJson {
 export function dashboardQueries(dashboard: DashboardJson): { panel: string; refId: string; expr: string; sent: string }[] {
   const all = dashboard.templating.list.find((v) => v.name === 'instance')!.allValue!;
   return dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, refId: t.refId, expr: t.expr, sent: t.expr.replaceAll('$instance', all) })));
+}
+
+/** Where Debian's packages put the three servers. */
+export const SERVERS = { nodeExporter: '/usr/bin/prometheus-node-exporter', prometheus: '/usr/bin/prometheus', alertmanager: '/usr/bin/prometheus-alertmanager' } as const;
+
+/** The shipped rules with their waits shortened for a test that lasts seconds: every `for:` and each `> N` seconds in `exprs`. */
+export function shortenedRules(forDuration: string, secondsFor: Readonly<Record<string, number>>): string {
+  const file = parseYaml(readFileSync(RULES, 'utf8')) as RuleFile;
+  for (const rule of file.groups.flatMap((g) => g.rules)) {
+    if (rule.for !== undefined) rule.for = forDuration;
+    const seconds = secondsFor[rule.alert];
+    if (seconds !== undefined) rule.expr = rule.expr.replace(/> \d+$/, `> ${seconds}`);
+  }
+  return stringify(file);
 }
