@@ -50,9 +50,12 @@ export function dashboardQueries(dashboard: DashboardJson): { panel: string; ref
 /** Where Debian's packages put the three servers. */
 export const SERVERS = { nodeExporter: '/usr/bin/prometheus-node-exporter', prometheus: '/usr/bin/prometheus', alertmanager: '/usr/bin/prometheus-alertmanager' } as const;
 
-/** The shipped rules with their waits shortened for a test that lasts seconds: every `for:` and each `> N` seconds in `exprs`. */
-export function shortenedRules(forDuration: string, secondsFor: Readonly<Record<string, number>>): string {
-  const file = parseYaml(readFileSync(RULES, 'utf8')) as RuleFile;
+/**
+ * A rule file (the shipped one unless `text` is given) with its waits shortened for a test that lasts seconds: every
+ * `for:` becomes `forDuration`, and the alerts named in `secondsFor` compare with that many seconds (`> N`).
+ */
+export function shortenedRules(forDuration: string, secondsFor: Readonly<Record<string, number>>, text = readFileSync(RULES, 'utf8')): string {
+  const file = parseYaml(text) as RuleFile;
   for (const rule of file.groups.flatMap((g) => g.rules)) {
     if (rule.for !== undefined) rule.for = forDuration;
     const seconds = secondsFor[rule.alert];
