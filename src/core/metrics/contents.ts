@@ -5,6 +5,7 @@ import type { Family } from './text-format.js';
 
 /** The `owner` label's values; `this_build` only where a build-scoped clean names the build. */
 export const OWNERS = ['this_build', 'other_build', 'whalekeeper', 'kubelet', 'unmanaged'] as const;
+/** One of OWNERS. */
 export type OwnerLabel = (typeof OWNERS)[number];
 
 /** A container's `state` label: the engine's own states. */
@@ -12,6 +13,7 @@ export const CONTAINER_STATES: readonly ContainerState[] = ['created', 'running'
 
 /** An image's `state` label: used by a container (any state), tagged but unused, or dangling (no tag). */
 export const IMAGE_STATES = ['in_use', 'unused', 'dangling'] as const;
+/** One of IMAGE_STATES. */
 export type ImageState = (typeof IMAGE_STATES)[number];
 
 /** Count and bytes of one owner and state. */
