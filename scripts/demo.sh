@@ -2,7 +2,9 @@
 # npm run demo: the mission's two stories, replayed with real containers on a private engine (never the machine's).
 #   1. "Hell got loose": leftovers fill an agent's disk; whalekeeper sees, prevents and cleans them.
 #   2. "QC your whale": the build number goes into the image, and verify catches the replica that did not update.
-# Leaves nothing running or mounted. WK_DEMO_KEEP=1 keeps the engine for a look around afterwards.
+# Where Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager are installed, story 1 also runs
+# them on loopback (the shipped alert rules, their `for:` shortened to 1s) and shows the disk alert firing and
+# resolving, as Alertmanager lists it. Leaves nothing running or mounted. WK_DEMO_KEEP=1 keeps the engine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WK_ENGINE_DIR=${WK_ENGINE_DIR:-/tmp/wk-demo} WK_ENGINE_SIZE=${WK_ENGINE_SIZE:-512M} DOCKER_BUILDKIT=0
@@ -15,10 +17,28 @@ count() { docker ps -aq "$@" | wc -l | tr -d ' '; }
 used() { df --output=pcent "$WK_ENGINE_DIR/data" | tail -1 | tr -d ' '; }
 finish() {
   for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   [ "${WK_DEMO_KEEP:-}" = 1 ] || bash scripts/engine.sh stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap finish EXIT
+monitoring=0
+[ -x /usr/bin/prometheus ] && [ -x /usr/bin/prometheus-node-exporter ] && [ -x /usr/bin/prometheus-alertmanager ] && monitoring=1
+# One line about the alert NAME as Alertmanager's API lists it: `firing` waits until it is active, `resolved` until
+# it no longer is (each at most 30 s).
+alert_line() {
+  node --input-type=module -e '
+    const [am, name, want] = process.argv.slice(1);
+    for (let i = 0; i < 150; i++) {
+      const all = await (await fetch(`${am}/api/v2/alerts?active=true&filter=${encodeURIComponent(`alertname="${name}"`)}`)).json();
+      const active = all.filter((a) => a.status.state === "active");
+      if (want === "firing" && active.length > 0) { const a = active[0]; console.log(`Alertmanager: ${name} firing since ${a.startsAt.slice(11, 19)} UTC (${a.labels.severity}): ${a.annotations.summary}`); process.exit(0); }
+      if (want === "resolved" && active.length === 0) { console.log(`Alertmanager: ${name} resolved at ${new Date().toISOString().slice(11, 19)} UTC: no longer active`); process.exit(0); }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(`Alertmanager: ${name} not ${want} within 30 s`); process.exit(1);
+  ' "$ALERTMANAGER" "$@"
+}
 
 step "A private Docker engine: its own data root on a ${WK_ENGINE_SIZE} loop-mounted disk"
 eval "export $(bash scripts/engine.sh start 2>/dev/null)"
@@ -35,7 +55,7 @@ docker create --label io.kubernetes.pod.name=kube-proxy-x1 --label io.kubernetes
 note "and a stopped container the kubelet manages (kube-proxy-x1)"
 
 step "Months of pipelines running plain 'docker run' without --rm (and rebuilding images)"
-for i in $(seq 1 11); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
+for i in $(seq 1 12); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
 mkdir -p "$work/img"
 for build in app:1 app:1 tool:1; do
   # A distinct line per build: the second app:1 replaces the first, which is left dangling.
@@ -45,6 +65,19 @@ done
 leftovers=$(count --filter status=exited)
 before=$(used)
 note "$leftovers stopped containers left behind, a dangling image, an unused one; disk at $before"
+
+if [ "$monitoring" = 1 ]; then
+  step "Monitoring: node_exporter, Prometheus and Alertmanager on loopback; 'whalekeeper disk --prometheus' every second"
+  mkdir -p "$work/textfile"
+  npx esbuild test/helpers/serve-monitoring.ts --bundle --platform=node --format=esm --log-level=warning \
+    --outfile="$work/serve-monitoring.mjs" "--banner:js=import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+  node "$work/serve-monitoring.mjs" "$work/textfile" resources/io/whalekeeper/prometheus/whalekeeper-alerts.yml > "$work/servers" &
+  for _ in $(seq 1 100); do grep -q '^NODE_EXPORTER=' "$work/servers" && break; sleep 0.2; done
+  eval "export $(tr '\n' ' ' < "$work/servers")"
+  while :; do wk disk --no-breakdown --prometheus "$work/textfile/whalekeeper.prom" >/dev/null 2>&1 || true; sleep 1; done &
+  note "Prometheus $PROMETHEUS scrapes node_exporter $NODE_EXPORTER every second"
+  note "$(alert_line DockerDataRootFilling firing)"
+fi
 
 step "whalekeeper disk raises the alarm (exit 1 above --fail)"
 set +e; wk disk --warn 60% --fail 75%; alarm=$?; set -e
@@ -73,6 +106,7 @@ step "The same plan, carried out"
 wk clean --agent --grace 0 --images unused --volumes --target 50% | tail -n 12
 after=$(used)
 note "disk now at $after"
+[ "$monitoring" = 1 ] && note "$(alert_line DockerDataRootFilling resolved)"
 
 step "What survived: the other build's running container, its image, the kubelet's container"
 wk ls

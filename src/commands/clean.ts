@@ -9,7 +9,8 @@ import { EXIT } from '../core/exit-codes.js';
 import { maskUrlSecrets } from '../core/mask.js';
 import type { DiskMeasure, EngineUsage, FilesystemUsage, NetworkInfo } from '../core/inventory.js';
 import { diskReport, isAbove, type DiskReport } from '../core/disk-status.js';
-import { renderRoundMetrics, startTally, tallyRound, type RoundResult } from '../core/metrics/rounds.js';
+import { engineContents, type EngineContents } from '../core/metrics/contents.js';
+import { renderRoundMetrics, startTally, tallyRound, type RemovedKind, type RoundResult } from '../core/metrics/rounds.js';
 import { formatBytes, formatThreshold } from '../core/units.js';
 import type { GlobalSettings } from '../core/settings.js';
 import type { Disk } from '../edge/disk.js';
@@ -39,11 +40,12 @@ export interface CleanDeps {
   readonly writeAtomically: (path: string, text: string) => Promise<void>;
 }
 
-/** What a round's metrics need from the engine: its data root, measured after the round, and its breakdown. */
+/** What a round's metrics need from the engine: its data root, measured after the round, its breakdown and contents. */
 interface RoundDisk {
   readonly engine: DiskReport['engine'];
   readonly measure: DiskMeasure;
   readonly usage: EngineUsage | null;
+  readonly contents: EngineContents;
 }
 
 interface Outcome {
@@ -81,11 +83,14 @@ async function cleanOnce(settings: CleanSettings, deps: CleanDeps, quiet: boolea
     const { policy } = settings;
     const agent = policy.scope.kind === 'agent';
     const nothingPlanned: CleanupPlan = { version: 1, scope: policy.scope, takenMs: started, graceMs: policy.graceMs, actions: [], kept: [], target: undefined };
-    // The metrics of a round: the data root as the round left it, and the engine's breakdown (one `system df`).
+    // The metrics of a round: the data root as the round left it, the engine's breakdown (one `system df`, which
+    // also sizes each container and image) and what is on it by owner (the container and image lists).
     const roundDisk = async (first: DiskMeasure, latest: FilesystemUsage | undefined): Promise<RoundDisk | undefined> => {
       if (settings.prometheus === undefined) return undefined;
       const { dataRoot, serverVersion } = await info;
-      return { engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot, serverVersion }, measure: latest ? { ok: true, usage: latest } : first, usage: (await engine.df()).usage };
+      const { inventory: after, df } = await readInventory(engine, { sizes: false, df: true, tagTimes: false, volumes: false, networks: false }, deps.now);
+      const build = policy.scope.kind === 'build' ? policy.scope.build : undefined;
+      return { engine: { host: maskUrlSecrets(deps.settings.engine.host), dataRoot, serverVersion }, measure: latest ? { ok: true, usage: latest } : first, usage: df!.usage, contents: engineContents(after, build) };
     };
     const firstRead = later(measureNow());
     // Without a disk decision (no --target, --high, --limit, --prometheus or --measure-image: a statfs here or
@@ -198,12 +203,12 @@ export async function clean(settings: CleanSettings, deps: CleanDeps): Promise<n
     }
     deps.output.emit({ type: 'clean-round', round, summary: line });
     if (settings.prometheus !== undefined) {
-      tally = tallyRound(tally, { result: r.result, freedBytes: r.freedBytes, atMs: deps.now() });
+      tally = tallyRound(tally, { result: r.result, freedBytes: r.freedBytes, removed: r.removed, atMs: deps.now() });
       // A round that never reached the engine keeps the labels of the last one that did (the same series).
       engineSeen = r.disk?.engine ?? engineSeen;
       const measure: DiskMeasure = r.disk?.measure ?? { ok: false, reason: line };
       const report = diskReport({ engine: engineSeen, measure, usage: r.disk?.usage ?? null, warn: undefined, fail: undefined, now: deps.now() });
-      await deps.writeAtomically(settings.prometheus, renderRoundMetrics(tally, report));
+      await deps.writeAtomically(settings.prometheus, renderRoundMetrics(tally, report, r.disk?.contents));
     }
     if (stop && r.error && failed) throw new WhalekeeperError(`clean --every stops after ${failed.count} failed rounds in a row: ${r.error.message}`, r.error.exitCode, { cause: r.error });
     if (!(await deps.sleep(settings.everyMs))) return EXIT.ok;
@@ -215,6 +220,7 @@ interface Round {
   readonly line: string;
   readonly result: RoundResult;
   readonly freedBytes: number;
+  readonly removed?: Readonly<Record<RemovedKind, number>>;
   readonly disk?: RoundDisk;
   /** whalekeeper could not speak to the engine (the loop counts these and ends after a few in a row). */
   readonly error?: EngineError;
@@ -240,7 +246,8 @@ async function runRound(settings: CleanSettings, deps: CleanDeps): Promise<Round
       ...(report.target?.reached === false ? [`target ${report.target.threshold} not reached: ${report.target.why}`] : []),
       ...(report.interrupted ? [`stopped: ${report.interrupted.reason}`] : []),
     ].join('; ');
-    return { line: `${line}${note}`, result: failed > 0 || report.interrupted || notMeasured ? 'failed' : 'cleaned', freedBytes: Math.max(0, fs ? fs.freedBytes : report.engineReclaimedBytes), disk };
+    const removed = { container: c.container.removed, image: c.image.removed, volume: c.volume.removed, network: c.network.removed };
+    return { line: `${line}${note}`, result: failed > 0 || report.interrupted || notMeasured ? 'failed' : 'cleaned', freedBytes: Math.max(0, fs ? fs.freedBytes : report.engineReclaimedBytes), removed, disk };
   } catch (error) {
     if (error instanceof EngineError) return { line: error.message, result: 'failed', freedBytes: 0, error };
     throw error;

@@ -153,6 +153,10 @@ describe("daemonset.yaml's container command", () => {
     expect(value('whalekeeper_clean_rounds_total', 'result="idle"')).toBe(2);
     expect(value('whalekeeper_clean_rounds_total', 'result="failed"')).toBe(0);
     expect(value('whalekeeper_clean_last_ok_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 120);
+    // What is on the engine, by owner and state: this fresh engine holds nothing, every series is there at 0.
+    expect(value('whalekeeper_engine_containers', 'owner="unmanaged",state="exited"')).toBe(0);
+    expect(value('whalekeeper_engine_images', 'owner="kubelet",state="in_use"')).toBe(0);
+    expect(value('whalekeeper_clean_removed_total', 'kind="container"')).toBe(0);
     expect(textfile).toContain(`data_root="${dataRoot}"`);
   });
 
@@ -165,5 +169,7 @@ describe("daemonset.yaml's container command", () => {
     expect(textfile).toMatch(/^whalekeeper_clean_rounds_failed_consecutive\{[^}]*\} 2$/m);
     expect(textfile).toMatch(/^whalekeeper_clean_last_ok_timestamp_seconds\{[^}]*\} 0$/m);
     expect(textfile).toMatch(/^whalekeeper_disk_measured\{[^}]*\} 0$/m);
+    // Nothing was read from the engine: no contents rather than zeros that were never measured.
+    expect(textfile).not.toContain('whalekeeper_engine_containers');
   });
 });

@@ -47,6 +47,15 @@ describe('Prometheus metrics', () => {
     const text = renderMetrics(diskReport({ engine, measure: measured(8000), usage, warn: undefined, fail: undefined, now: 1_700_000_000_000 }));
     expect(text).toContain('whalekeeper_disk_used_ratio{host="unix:///var/run/docker.sock",data_root="/var/lib/docker"} 0.8');
     expect(text).toContain('whalekeeper_engine_bytes{host="unix:///var/run/docker.sock",data_root="/var/lib/docker",kind="build_cache"} 0');
+    expect(text).not.toContain('whalekeeper_disk_limit_bytes');
+    await check(text);
+  });
+
+  it('against --limit: the limit as its own gauge, the size and ratio of the limit', async () => {
+    const limited: DiskMeasure = { ok: true, usage: { ...fs(750, 1000), method: 'du' } };
+    const text = renderMetrics(diskReport({ engine, measure: limited, usage: null, warn: undefined, fail: undefined, now: 0 }));
+    expect(text).toContain('whalekeeper_disk_limit_bytes{host="unix:///var/run/docker.sock",data_root="/var/lib/docker"} 1000\n');
+    expect(text).toContain('whalekeeper_disk_used_ratio{host="unix:///var/run/docker.sock",data_root="/var/lib/docker"} 0.75\n');
     await check(text);
   });
 

@@ -5,7 +5,7 @@ import { diskReport } from '../../src/core/disk-status.js';
 import { renderRoundMetrics, startTally, tallyRound, type RoundOutcome, type RoundTally } from '../../src/core/metrics/rounds.js';
 import { fs } from './fixtures.js';
 
-const round = (result: RoundOutcome['result'], freedBytes = 0, atMs = 1_000_000): RoundOutcome => ({ result, freedBytes, atMs });
+const round = (result: RoundOutcome['result'], freedBytes = 0, atMs = 1_000_000, removed?: RoundOutcome['removed']): RoundOutcome => ({ result, freedBytes, atMs, removed });
 const tally = (...rounds: RoundOutcome[]): RoundTally => rounds.reduce(tallyRound, startTally(500));
 
 describe('tallyRound', () => {
@@ -20,13 +20,21 @@ describe('tallyRound', () => {
   });
 
   it('counts rounds by result, bytes freed in total and in the last round, and when a round last succeeded', () => {
-    const t = tally(round('cleaned', 500, 1000), round('idle', 0, 2000), round('cleaned', 300, 3000), round('skipped', 0, 4000), round('failed', 0, 5000));
+    const t = tally(
+      round('cleaned', 500, 1000, { container: 3, image: 1, volume: 0, network: 0 }),
+      round('idle', 0, 2000),
+      round('cleaned', 300, 3000, { container: 2, image: 0, volume: 1, network: 1 }),
+      round('skipped', 0, 4000),
+      round('failed', 0, 5000, { container: 1, image: 0, volume: 0, network: 0 }),
+    );
     expect(t).toEqual({
       startedMs: 500,
       rounds: { cleaned: 2, idle: 1, skipped: 1, failed: 1 },
       consecutiveFailed: 1,
       freedBytesTotal: 800,
       lastFreedBytes: 0,
+      removedTotal: { container: 6, image: 1, volume: 1, network: 1 },
+      lastRemoved: { container: 1, image: 0, volume: 0, network: 0 },
       lastRoundMs: 5000,
       lastOkMs: 3000,
     });
@@ -56,6 +64,11 @@ describe('renderRoundMetrics', () => {
     expect(text).toContain(`whalekeeper_clean_last_round_timestamp_seconds{${labels}} 1700000600\n`);
     expect(text).toContain(`whalekeeper_clean_started_timestamp_seconds{${labels}} 0\n`);
     expect(text).toContain(`whalekeeper_clean_last_ok_timestamp_seconds{${labels}} 1700000000\n`);
+    expect(text).toContain(`# TYPE whalekeeper_clean_removed_total counter\n`);
+    expect(text).toContain(`whalekeeper_clean_removed_total{${labels},kind="container"} 0\n`);
+    expect(text).toContain(`whalekeeper_clean_last_round_removed{${labels},kind="image"} 0\n`);
+    // Without the engine's contents (a round that never reached it), no contents families.
+    expect(text).not.toContain('whalekeeper_engine_containers');
     await check(text);
   });
 

@@ -22,6 +22,8 @@ export function diskFamilies(report: DiskReport): Family[] {
       { name: 'whalekeeper_disk_inodes', help: 'Inodes of that filesystem.', samples: [{ labels: base, value: fs.inodesTotal }] },
       { name: 'whalekeeper_disk_inodes_used', help: 'Used inodes of that filesystem.', samples: [{ labels: base, value: fs.inodesUsed }] },
     );
+    // With --limit the figures above are the data root's bytes against the limit (size = the limit): said here too.
+    if (fs.method === 'du') families.push({ name: 'whalekeeper_disk_limit_bytes', help: 'The --limit the data root is measured against (size, used and ratio are then of the limit).', samples: [{ labels: base, value: fs.totalBytes }] });
   }
   if (report.usage) {
     const kinds = Object.entries(report.usage) as [string, { count: number; bytes: number; reclaimableBytes: number }][];
