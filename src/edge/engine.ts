@@ -185,7 +185,10 @@ export function createEngine(target: EngineTarget, answerMs?: number): Engine {
       const response = await http.request('POST', `/build/prune?${buildPruneQuery(await http.apiVersion(), keepBytes)}`, { timeoutMs: 600_000 });
       const result = removeOutcome(response);
       if (result.status !== 'removed') return result;
-      return { status: 'removed', bytes: Number((response.body as { SpaceReclaimed?: number } | undefined)?.SpaceReclaimed ?? 0) };
+      const body = response.body as { SpaceReclaimed?: number; CachesDeleted?: unknown[] | null } | undefined;
+      // Nothing pruned (every record left is in use or shared with an image): not counted as a removal.
+      if (Array.isArray(body?.CachesDeleted) ? body.CachesDeleted.length === 0 : body?.CachesDeleted === null) return { status: 'vanished' };
+      return { status: 'removed', bytes: Number(body?.SpaceReclaimed ?? 0) };
     },
     createNamedNetwork: async (name, labels) => {
       const request = uniqueNetworkBody(await http.apiVersion(), { Name: name, ConfigOnly: true, Labels: labels });

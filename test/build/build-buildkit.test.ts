@@ -37,6 +37,10 @@ async function cleanBuildCache(): Promise<void> {
   const after = await buildCache();
   expect(after.reclaimableBytes).toBe(0);
   expect(after.count).toBeLessThan(before.count);
+  // Again, with nothing reclaimable left: the engine prunes nothing, and clean counts no removal.
+  const again = await whalekeeper(['--json', 'clean', '--agent', '--grace', '0', '--build-cache'], env);
+  expect([again.exitCode, again.stderr]).toEqual([0, '']);
+  expect((JSON.parse(again.stdout) as { report: { counts: Record<string, { removed: number }> } }).report.counts['build-cache']!.removed).toBe(0);
 }
 
 beforeAll(async () => {
