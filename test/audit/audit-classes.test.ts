@@ -14,6 +14,8 @@ const env = cleanEnv('unix:///nonexistent/docker.sock');
 interface Truth {
   readonly findings: readonly number[];
   readonly cannotTell: readonly number[];
+  /** The first lines of the parts that cannot be parsed and are read the simple way, when there are any. */
+  readonly unparsed?: readonly number[];
 }
 
 const truth: Record<string, Truth> = Object.fromEntries(
@@ -70,14 +72,15 @@ const percent = (a: number, b: number): string => (b === 0 ? '—' : `${Math.rou
 describe('whalekeeper audit over pipelines as they are really written', () => {
   it('finds or clears every class as the truth says, and prints recall and precision beside a naive grep', async () => {
     const result = await whalekeeper(['--json', 'audit'], env, { cwd: fixtures });
-    const document = JSON.parse(result.stdout) as { filesScanned: number; findings: JsonFinding[]; cannotTell: JsonFinding[]; failures: unknown[] };
+    const document = JSON.parse(result.stdout) as { filesScanned: number; findings: JsonFinding[]; cannotTell: JsonFinding[]; failures: unknown[]; unparsed: JsonFinding[] };
     const rows: string[] = [];
     const total = { audit: { tp: 0, fp: 0, fn: 0 }, grep: { tp: 0, fp: 0, fn: 0 }, unsure: { tp: 0, fp: 0, fn: 0 } };
     const got: Record<string, Truth> = {};
     for (const [file, expected] of Object.entries(truth)) {
       const findings = document.findings.filter((f) => f.file === file).map((f) => f.line);
       const cannotTell = document.cannotTell.filter((f) => f.file === file).map((f) => f.line);
-      got[file] = { findings, cannotTell };
+      const unparsed = document.unparsed.filter((f) => f.file === file).map((f) => f.line);
+      got[file] = { findings, cannotTell, ...(unparsed.length > 0 ? { unparsed } : {}) };
       const audit = score(expected.findings, findings);
       const grep = score(expected.findings, naive(await readFile(`${fixtures}/${file}`)));
       const unsure = score(expected.cannotTell, cannotTell);
