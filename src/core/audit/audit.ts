@@ -4,7 +4,8 @@
 import type { ParseProblem } from './problems.js';
 import { readSimply } from './simple.js';
 import { shellSegments, type ShellSegment, type SourceKind } from './sources.js';
-import { dockerRunArgsStart, judgeFields, type FindingKind } from './judge.js';
+import { dockerRunArgsStart, type FindingKind } from './judge.js';
+import { judgeFields } from './unknown.js';
 import { Expander, assignmentsOf } from './shell-expand.js';
 import { isShell, programOf, shellCommands, type ShellWord } from './shell-lex.js';
 

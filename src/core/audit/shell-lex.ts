@@ -217,11 +217,19 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       const close = arrayEnd(s, i + 1, limit);
       lex(s, i + 1, close, undefined, inner, depth + 1, state);
       i = Math.min(close + 1, limit);
-      endWord(inner.flatMap((command) => command.words));
+      // The elements are the words of the array itself, not those of the commands inside its `$(…)`.
+      const all = inner.flatMap((command) => command.words);
+      endWord(all.filter((w) => !all.some((u) => u !== w && u.start <= w.start && w.end <= u.end && u.end - u.start > w.end - w.start)));
       continue;
     }
-    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line (`<<<` is a here-string).
-    if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
+    // `<<<`: a here-string, its word on this line (never the start of a here-document).
+    if (c === '<' && s[i + 1] === '<' && s[i + 2] === '<') {
+      endWord();
+      i += 3;
+      continue;
+    }
+    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line.
+    if (c === '<' && s[i + 1] === '<') {
       const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([A-Za-z_][\w.-]*))/.exec(s.slice(i, Math.min(limit, i + 200)));
       if (m) {
         endWord();

@@ -1,7 +1,8 @@
 // The simple way: the lines of a part its reader could not parse, read as a grep for `docker run` sees them. Each
 // `docker` word starts a command read to its line's end (a line ending in `\` goes on), and a `docker run` there is
 // judged by the same option reading as everywhere else; nothing the file assigns is followed.
-import { dockerRunArgsStart, judgeFields, type FindingKind } from './judge.js';
+import { dockerRunArgsStart, type FindingKind } from './judge.js';
+import { judgeFields } from './unknown.js';
 import { Expander } from './shell-expand.js';
 import { shellCommands } from './shell-lex.js';
 
