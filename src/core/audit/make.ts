@@ -51,8 +51,8 @@ export function makeScript(text: string): Traced {
   };
   const copy = (s: string, from: number, depth: number): void => {
     for (let i = 0; i < s.length; i++) {
+      // `$$` is one `$` to the shell, inside its word (`-e A=$$o` is one word).
       if (s[i] === '$' && s[i + 1] === '$') {
-        emit(' ', from + i);
         emit('$', from + i + 1);
         i++;
         continue;
@@ -75,7 +75,8 @@ export function makeScript(text: string): Traced {
   let continued = false;
   for (const line of text.split('\n')) {
     // A recipe line, or the line after one ending in `\`; else a rule's recipe after `;` (`test: ; docker run …`).
-    const recipe: string | undefined = /^\t[ \t@+-]*/.exec(line)?.[0] ?? (continued ? '' : undefined);
+    // A line going on from the one before loses only its tab: `@`, `-`, `+` there are the shell's (`\t  --rm`).
+    const recipe: string | undefined = continued ? (line.startsWith('\t') ? '\t' : '') : /^\t[ \t@+-]*/.exec(line)?.[0];
     const inline: string | undefined = recipe === undefined ? /^[^\s#=:][^#=:]*::?(?!=)[^#=;]*;[ \t@+-]*/.exec(line)?.[0] : undefined;
     const prefix = recipe ?? inline ?? line;
     for (let k = 0; k < prefix.length; k++) emit(' ', offset + k);
