@@ -55,6 +55,12 @@ function skipTimeout(words: readonly ShellWord[], from: number): number {
   return i + 1;
 }
 
+/** The index past the command substitution (`$(…)`, a backquoted command) starting at `at`, read no further than `limit`. */
+export function substitutionEnd(s: string, at: number, limit: number): number {
+  const backquote = s[at] === '`';
+  return lex(s, at + (backquote ? 1 : 2), limit, backquote ? '`' : ')', [], 1, { problems: [], multiline: undefined });
+}
+
 /** Index of the command's own word: past assignments, keywords and prefix commands with their options. */
 export function commandStart(words: readonly ShellWord[]): number {
   let i = 0;
@@ -62,6 +68,9 @@ export function commandStart(words: readonly ShellWord[]): number {
     const word = words[i]!.value;
     if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
     else if (word === 'timeout') i = skipTimeout(words, i + 1);
+    // `case $x in a) docker run …`, `*) docker run …`: past the case's head and a pattern.
+    else if (word === 'case' && words[i + 2]?.value === 'in') i += 3;
+    else if (/^[^(]*\)$/.test(word) && !/^[A-Za-z_]\w*\+?=/.test(word)) i++;
     else break;
     // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
     const prefix = word;
@@ -122,6 +131,8 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
   let start = 0;
   let i = from;
   let pending: HereDoc[] = [];
+  // Inside `case … esac`, a `)` ends a pattern, not the `$(` around it (`$(case $1 in a) echo x;; esac)`).
+  let cases = 0;
   const add = (text: string, at: number, contiguous = true): void => {
     if (value === undefined) {
       value = '';
@@ -132,6 +143,7 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     for (let k = 0; k < text.length; k++) origin.push(contiguous ? at + k : at);
   };
   const endWord = (array?: ShellWord[]): void => {
+    if (value !== undefined && words.length === 0 && (value === 'case' || value === 'esac') && s[start] === value[0]) cases = Math.max(0, cases + (value === 'case' ? 1 : -1));
     if (value !== undefined) words.push({ value, origin, start, end: i, ...(array ? { array } : {}) });
     value = undefined;
   };
@@ -142,7 +154,9 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
   };
   while (i < limit) {
     const c = s[i]!;
-    if (closer !== undefined && c === closer) {
+    // `esac)`: the case ends, and the `)` is the substitution's.
+    if (c === ')' && closer === ')' && cases > 0 && value === 'esac' && words.length === 0) cases--;
+    if (closer !== undefined && c === closer && !(closer === ')' && cases > 0)) {
       endCommand();
       return i + 1;
     }

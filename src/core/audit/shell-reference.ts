@@ -1,14 +1,13 @@
 // Where an expansion ends in a word (`$X`, `${…}`, `$(…)`, backquotes) and what a parameter reference names.
+import { substitutionEnd } from './shell-lex.js';
 
 /** The text of the expansion starting at `i` (`$X`, `${…}`, `$(…)`, a backquoted command, `$1`, `$@`), or `$` alone. */
 export function expansionAt(s: string, i: number, end: number): string {
-  if (s[i] === '`') {
-    const close = s.indexOf('`', i + 1);
-    return s.slice(i, close === -1 || close >= end ? end : close + 1);
-  }
   const next = s[i + 1] ?? '';
-  if (next === '{' || next === '(') {
-    const pair = next === '{' ? '}' : ')';
+  // A command substitution ends where the shell reader's does (quotes, here-documents, `case` patterns skipped).
+  if (s[i] === '`' || next === '(') return s.slice(i, substitutionEnd(s, i, end));
+  if (next === '{') {
+    const pair = '}';
     let depth = 0;
     for (let j = i + 1; j < end; j++) {
       if (s[j] === next) depth++;

@@ -178,3 +178,14 @@ describe('audit: Groovy expressions it cannot read stay whole', () => {
     expect(found(text, 'groovy')).toEqual(expected);
   });
 });
+
+describe('audit: case patterns, inside a command substitution too', () => {
+  it.each([
+    ['case $q in\n  a) docker run --rm a;;\n  b|c) docker run b;;\n  *) docker run c;;\nesac', ['3:no-rm', '4:no-rm']],
+    ['v=$(case $z in b) docker run img;; esac)', ['1:no-rm']],
+    ['x=$(case "$1" in a) echo "--rm";; *) echo -t;; esac)\ndocker run $x app:1', ['2:cannot-tell']],
+    ['x=$(case "$1" in a) echo -t;; esac)\ndocker run $x --rm app:1', []],
+  ])('%j → %j', (text, expected) => {
+    expect(found(text, 'shell')).toEqual(expected);
+  });
+});
