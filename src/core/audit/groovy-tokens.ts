@@ -33,6 +33,13 @@ export function tokenize(text: string, problems: ParseProblem[] = []): Token[] {
       const close = text.indexOf('*/', i + 2);
       if (close === -1) problems.push({ from: i, to: text.length, reason: 'a `/*` comment that is never closed' });
       i = close === -1 ? text.length : close + 2;
+    } else if (c === '/' && slashyMayStart(tokens.at(-1)) && !/[\s/*]/.test(text[i + 1] ?? ' ')) {
+      // `/it's/`: a slashy string (a regular expression, mostly); its quotes and `$` are no string's.
+      const end = slashyEnd(text, i + 1);
+      if (end === text.length) problems.push({ from: i, to: text.length, reason: 'a `/` slashy string that is never closed' });
+      const chars = text.slice(i + 1, end);
+      tokens.push({ kind: 'string', pieces: [{ text: chars, origin: Array.from({ length: chars.length }, (_, k) => i + 1 + k) }], start: i, end: Math.min(text.length, end + 1) });
+      i = Math.min(text.length, end + 1);
     } else if (c === "'" || c === '"') {
       const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
       const { pieces, end, closed } = readString(text, i + quote.length, quote);
@@ -58,6 +65,23 @@ export function tokenize(text: string, problems: ParseProblem[] = []): Token[] {
     }
   }
   return tokens;
+}
+
+/** Tokens after which a `/` starts a slashy string, not a division (`x = /re/`, `=~ /re/`, `(/re/`). */
+const BEFORE_SLASHY = new Set(['=', '(', ',', '=~', '~', '!', '&&', '||', '?', ':', '[', '{', ';', 'return', '+']);
+
+/** Whether a `/` after this token starts a slashy string. */
+function slashyMayStart(previous: Token | undefined): boolean {
+  return previous === undefined || previous.kind === 'newline' || ((previous.kind === 'punct' || previous.kind === 'word') && BEFORE_SLASHY.has(previous.value));
+}
+
+/** The index of the `/` closing a slashy string whose text starts at `from` (`\/` is a slash in it). */
+function slashyEnd(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '\\' && text[j + 1] === '/') j++;
+    else if (text[j] === '/') return j;
+  }
+  return text.length;
 }
 
 /**

@@ -51,3 +51,15 @@ describe('audit: a part its reader cannot parse is read the simple way, and name
     expect(auditFile("echo 'a\ndocker run b", 'shell').unparsed).toEqual([{ line: 1, endLine: 2, reason: "a `'` that is never closed" }]);
   });
 });
+
+describe('audit: Groovy slashy strings are strings', () => {
+  it.each([
+    // a quote inside a slashy string opens no string, and `$` there is no GString's
+    ["if (msg =~ /it's done/) { echo 'ok' }\nsh 'docker run a'", ['2:no-rm'], []],
+    ["if (msg ==~ /it's/) { sh 'docker run --rm a' }", [], []],
+    ['def half = total / 2\nsh "docker run -v ${a}/x:/y b"', ['2:no-rm'], []],
+    ["def re = /never closed\nsh 'docker run a'", ['2:no-rm:simple'], ['1-2']],
+  ] as const)('%j → %j, not parsed %j', (text, findings, unparsed) => {
+    expect(read(text, 'groovy')).toEqual({ findings, unparsed });
+  });
+});
