@@ -218,9 +218,20 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       continue;
     }
     if (c === '$' && s[i + 1] === '{') {
-      const close = s.indexOf('}', i);
-      const end = close === -1 || close >= limit ? limit : close + 1;
-      if (end === limit && s[end - 1] !== '}') state.problems.push({ from: i, to: limit, reason: 'a `${` that is never closed' });
+      // The `}` that closes it: past nested `${…}`, quotes, and `$(…)` (whose commands run: read them too).
+      let close = -1;
+      for (let j = i + 2, braces = 0; j < limit && close === -1; j++) {
+        const d = s[j]!;
+        if (d === '\\') j++;
+        else if (d === '"' || d === "'") {
+          const q = s.indexOf(d, j + 1);
+          j = q === -1 || q >= limit ? limit : q;
+        } else if (depth < MAX_DEPTH && ((d === '$' && s[j + 1] === '(') || d === '`')) j = lex(s, d === '`' ? j + 1 : j + 2, limit, d === '`' ? '`' : ')', out, depth + 1, state) - 1;
+        else if (d === '{') braces++;
+        else if (d === '}' && braces-- === 0) close = j;
+      }
+      const end = close === -1 ? limit : close + 1;
+      if (close === -1) state.problems.push({ from: i, to: limit, reason: 'a `${` that is never closed' });
       add(s.slice(i, end), i);
       i = end;
       continue;

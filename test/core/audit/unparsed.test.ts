@@ -28,6 +28,10 @@ describe('audit: a part its reader cannot parse is read the simple way, and name
     ['x=$(docker run a', 'shell', ['1:no-rm'], ['1-1']],
     ['# docker run a\necho "x\n# docker run b', 'shell', [], ['2-3']],
     ['docker run \\\n  --rm a\necho "x', 'shell', [], ['3-3']],
+    // `${…}` holding braces, quotes and `$(…)` is closed where the shell closes it; the `$(…)` in it runs
+    ['out=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/x.XXXXXX")}\ndocker run a', 'shell', ['2:no-rm'], []],
+    ['out=${OUT:-$(docker run a)}', 'shell', ['1:no-rm'], []],
+    ['x=${OUT:-\ndocker run a', 'shell', ['2:no-rm:simple'], ['1-2']],
     // a here-document never closed is read as the shell reads it (to the end), no problem
     ['cat <<EOF\ndocker run a', 'shell', [], []],
     // Makefile: each recipe line is its own shell; a quote never closed there spoils only that line
