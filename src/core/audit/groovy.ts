@@ -139,13 +139,27 @@ function concat(parts: readonly Traced[]): Traced {
   return { text: parts.map((p) => p.text).join(''), origin: parts.flatMap((p) => [...p.origin]) };
 }
 
+/** The index of the `)` closing the parenthesis opened before `from` (or the end of the tokens). */
+function closingParen(tokens: readonly Token[], from: number): number {
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if ('([{'.includes(t.value)) depth++;
+    else if (')]}'.includes(t.value) && depth-- === 0) return i;
+  }
+  return tokens.length;
+}
+
 /** Words Groovy allows right after a value (`'x' in list`, `'1' as Integer`). */
 const AFTER_VALUE = new Set(['in', 'as', 'instanceof']);
 
 /** The first token of `tokens[from..end)` that follows a value with no operator between (`'x' returnStdout: true`). */
 function juxtaposed(tokens: readonly Token[], from: number, end: number): Token | undefined {
-  for (let i = from + 1; i < end; i++) {
-    const [before, t] = [tokens[i - 1]!, tokens[i]!];
+  // Newlines inside the call's parentheses separate nothing (`script: 'x'` and `returnStdout: true` on two lines).
+  const significant = tokens.slice(from, end).filter((t) => t.kind !== 'newline');
+  for (let i = 1; i < significant.length; i++) {
+    const [before, t] = [significant[i - 1]!, significant[i]!];
     const value = before.kind === 'string' || (before.kind === 'word' && /^(true|false|null|\d[\w.]*)$/.test(before.value)) || (before.kind === 'punct' && (before.value === ')' || before.value === ']'));
     const next = t.kind === 'string' || (t.kind === 'word' && !AFTER_VALUE.has(t.value));
     if (value && next) return t;
@@ -158,10 +172,11 @@ function shArgument(tokens: readonly Token[], at: number, problems: ParseProblem
   const open = tokens[at + 1];
   const parenthesized = open?.kind === 'punct' && open.value === '(';
   const from = parenthesized ? at + 2 : at + 1;
-  // `sh(…)` ends at its `)`; `sh label: 'x', script: …` at the end of the statement.
-  const end = statementEnd(tokens, from);
+  // `sh(…)` ends at its `)` (newlines inside are nothing); `sh label: 'x', script: …` at the end of the statement.
+  const end = parenthesized ? closingParen(tokens, from) : statementEnd(tokens, from);
   // `sh(script: 'docker run …' returnStdout: true)`: Groovy refuses it; the call is read again the simple way.
-  const stray = juxtaposed(tokens, from, end);
+  const stray = parenthesized && end === tokens.length ? undefined : juxtaposed(tokens, from, end);
+  if (parenthesized && end === tokens.length) problems.push({ from: tokens[at]!.start, to: tokens.at(-1)!.end, reason: 'an `sh(` whose `)` never comes' });
   if (stray !== undefined) {
     const what = stray.kind === 'word' ? `\`${stray.value}\`` : 'a string';
     problems.push({ from: tokens[at]!.start, to: (tokens[end] ?? tokens.at(-1))!.end, reason: `${what} where a \`,\` or \`)\` was expected` });

@@ -13,6 +13,9 @@ describe('audit: a part its reader cannot parse is read the simple way, and name
     // Groovy: a missing comma in sh's map (either way round), a string cut by its line's end, a `'''` or `/*` never closed
     ["sh(script: 'docker run a' returnStdout: true)", 'groovy', ['1:no-rm:simple'], ['1-1']],
     ["sh(returnStdout: true script: 'docker run a')", 'groovy', ['1:no-rm:simple'], ['1-1']],
+    ["def v = sh(\n  script: 'docker run a'\n  returnStdout: true\n)", 'groovy', ['2:no-rm:simple'], ['1-4']],
+    ["def v = sh(\n  script: 'docker run a',\n  returnStdout: true\n)", 'groovy', ['2:no-rm'], []],
+    ["sh(script: 'docker run --rm a'\nsh 'docker run b'", 'groovy', ['2:no-rm'], ['1-2']],
     ["sh(script: 'docker run --rm a' returnStdout: true)", 'groovy', [], ['1-1']],
     ['sh script: "docker run a" label: "x"', 'groovy', ['1:no-rm:simple'], ['1-1']],
     ['sh "docker run a\nsh "docker run --rm b"\nsh "docker run c"', 'groovy', ['1:no-rm', '3:no-rm'], ['1-1']],
