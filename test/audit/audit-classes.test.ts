@@ -14,6 +14,8 @@ const env = cleanEnv('unix:///nonexistent/docker.sock');
 interface Truth {
   readonly findings: readonly number[];
   readonly cannotTell: readonly number[];
+  /** The first lines of the parts that cannot be parsed and are read the simple way, when there are any. */
+  readonly unparsed?: readonly number[];
 }
 
 const truth: Record<string, Truth> = Object.fromEntries(
@@ -70,14 +72,15 @@ const percent = (a: number, b: number): string => (b === 0 ? '—' : `${Math.rou
 describe('whalekeeper audit over pipelines as they are really written', () => {
   it('finds or clears every class as the truth says, and prints recall and precision beside a naive grep', async () => {
     const result = await whalekeeper(['--json', 'audit'], env, { cwd: fixtures });
-    const document = JSON.parse(result.stdout) as { filesScanned: number; findings: JsonFinding[]; cannotTell: JsonFinding[]; failures: unknown[] };
+    const document = JSON.parse(result.stdout) as { filesScanned: number; findings: JsonFinding[]; cannotTell: JsonFinding[]; failures: unknown[]; unparsed: JsonFinding[] };
     const rows: string[] = [];
     const total = { audit: { tp: 0, fp: 0, fn: 0 }, grep: { tp: 0, fp: 0, fn: 0 }, unsure: { tp: 0, fp: 0, fn: 0 } };
     const got: Record<string, Truth> = {};
     for (const [file, expected] of Object.entries(truth)) {
       const findings = document.findings.filter((f) => f.file === file).map((f) => f.line);
       const cannotTell = document.cannotTell.filter((f) => f.file === file).map((f) => f.line);
-      got[file] = { findings, cannotTell };
+      const unparsed = document.unparsed.filter((f) => f.file === file).map((f) => f.line);
+      got[file] = { findings, cannotTell, ...(unparsed.length > 0 ? { unparsed } : {}) };
       const audit = score(expected.findings, findings);
       const grep = score(expected.findings, naive(await readFile(`${fixtures}/${file}`)));
       const unsure = score(expected.cannotTell, cannotTell);
@@ -126,6 +129,36 @@ describe('whalekeeper audit over pipelines as they are really written', () => {
       "docker run -d --name es -e discovery.type=single-node -e 'ES_JAVA_OPTS=-Xms512m -Xmx512m' -e 'ELASTIC_PASSWORD=***' docker.elastic.co/elasticsearch/elasticsearch:8.13.0",
     );
     expect(result.stdout).not.toContain('changeme');
+  });
+
+  it('a part it cannot parse is named with its lines, read the simple way, and counted in the summary (text and --json)', async () => {
+    const human = await whalekeeper(['audit', 'groovy-syntax-error/Jenkinsfile'], env, { cwd: fixtures });
+    expect(human.exitCode).toBe(1);
+    expect(human.stdout.split('\n')).toEqual([
+      'groovy-syntax-error/Jenkinsfile:10: could not be parsed (`returnStdout` where a `,` or `)` was expected): line 10 read the simple way, line by line as a grep for `docker run` would',
+      'groovy-syntax-error/Jenkinsfile:10: `docker run` without `--rm` (read the simple way: this part could not be parsed): the container stays on the agent after it exits',
+      'groovy-syntax-error/Jenkinsfile:17: `docker run` without `--rm`: the container stays on the agent after it exits',
+    ]);
+    expect(human.stderr).toBe('whalekeeper: audit: 2 `docker run` without `--rm`, 1 part of 1 file read the simple way (not parsed) in 1 file(s)');
+    const json = await whalekeeper(['--json', 'audit', 'shell-syntax-error/build.sh'], env, { cwd: fixtures });
+    const document = JSON.parse(json.stdout) as { findings: Array<JsonFinding & { simple?: boolean }>; unparsed: unknown[] };
+    expect(document.unparsed).toEqual([{ file: 'shell-syntax-error/build.sh', line: 5, endLine: 7, reason: 'a `"` that is never closed', counted: false }]);
+    expect(document.findings.map((f) => [f.line, f.simple, f.command])).toEqual([[6, true, 'docker run -v \'$PWD:/src\' -w /src node:20 npm ci']]);
+  });
+
+  it('never "no docker run" alone for a file not fully parsed; --strict counts the part (exit 1)', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/wk-audit-unparsed-`);
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(`${dir}/Jenkinsfile`, "node {\n  def v = sh(script: 'docker run --rm app:1 version' returnStdout: true)\n}\n");
+    const lenient = await whalekeeper(['audit'], env, { cwd: dir });
+    expect(lenient.exitCode).toBe(0);
+    expect(lenient.stdout).toBe(
+      'Jenkinsfile:2: could not be parsed (`returnStdout` where a `,` or `)` was expected): line 2 read the simple way, line by line as a grep for `docker run` would',
+    );
+    expect(lenient.stderr).toBe('whalekeeper: audit: no `docker run` without `--rm` found, 1 part of 1 file read the simple way (not parsed) in 1 file(s)');
+    const strict = await whalekeeper(['--json', 'audit', '--strict'], env, { cwd: dir });
+    expect(strict.exitCode).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ findings: [], unparsed: [{ file: 'Jenkinsfile', line: 2, counted: true }] });
   });
 
   it('"cannot tell" is its own kind: exit 0 without --strict, 1 with it', async () => {

@@ -18,6 +18,8 @@ export const auditDefinition: CommandDefinition = {
           '`docker-compose run`, `docker runx` and `docker run` inside a quoted message, a comment or here-document data are not.',
           'Strings are followed through the file (a Groovy variable given to `sh`, shell variables and arrays); a',
           '`docker run` whose options come from outside the file (`$OPTS` from the environment) is "cannot tell".',
+          'A part a reader cannot parse (a quote never closed, a missing `,` in `sh(...)`) is read the simple way, line by',
+          'line as a grep sees it, and named: `file:line: could not be parsed (...)`.',
         ].join('\n'),
       )
       .positional('paths', { type: 'string', array: true, describe: 'Files or directories to read (default: .)' })
@@ -29,7 +31,7 @@ export const auditDefinition: CommandDefinition = {
       .option('strict', {
         type: 'boolean',
         default: false,
-        describe: 'Count a `docker run` audit cannot tell about (options from outside the file) as a finding',
+        describe: 'Count a `docker run` audit cannot tell about (options from outside the file), and a part it could not parse, as a finding',
       })
       .example('whalekeeper audit', 'audit the repository you are in')
       .example('whalekeeper --json audit Jenkinsfile pipelines/', 'one JSON document: {"version":1,"findings":[...]}')
@@ -37,8 +39,10 @@ export const auditDefinition: CommandDefinition = {
       .epilog(
         [
           'Exit codes:',
-          '  0   no `docker run` without `--rm` (or --fix fixed every one); "cannot tell" alone is 0 without --strict',
-          '  1   findings were reported (with --fix: findings it could not fix), or a file could not be read or written',
+          '  0   no `docker run` without `--rm` (or --fix fixed every one); "cannot tell" and parts read the simple way',
+          '      alone are 0 without --strict',
+          '  1   findings were reported (with --fix: findings it could not fix), "cannot tell"s or parts not parsed with',
+          '      --strict, or a file could not be read or written',
           '  2   usage error: a PATH does not exist, an option was wrong',
         ].join('\n'),
       ),

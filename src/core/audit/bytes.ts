@@ -1,7 +1,7 @@
 // A file's bytes, audited and fixed as bytes: whatever its encoding (UTF-8, Latin-1, …), each byte is read as one
 // character (every byte the shell cares about is ASCII), so an offset is a byte offset and `--fix` inserts ` --rm`
 // between bytes, changing none. A UTF-8 byte-order mark is read as blanks (it stays in the file).
-import { auditText, insertions, positions, type Finding, type Position } from './audit.js';
+import { auditFile, insertions, positions, type FileAudit, type Finding, type Position } from './audit.js';
 import type { SourceKind } from './sources.js';
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -26,8 +26,13 @@ function bytePositions(bytes: Uint8Array, text: string): Position {
 
 /** Every `docker run` without `--rm` in a file's bytes; `insertAt` is a byte offset. */
 export function auditBytes(bytes: Uint8Array, kind: SourceKind): Finding[] {
+  return auditFileBytes(bytes, kind).findings;
+}
+
+/** Every `docker run` without `--rm` in a file's bytes, and the parts read the simple way; `insertAt` is a byte offset. */
+export function auditFileBytes(bytes: Uint8Array, kind: SourceKind): FileAudit {
   const text = asText(bytes);
-  return auditText(text, kind, bytePositions(bytes, text));
+  return auditFile(text, kind, bytePositions(bytes, text));
 }
 
 /** The bytes with ` --rm` inserted after each fixable finding's `run`: every other byte is kept as it was. */

@@ -1,11 +1,16 @@
 // Events of `whalekeeper audit`: one report, rendered as `file:line: message` lines or one JSON document.
-import type { Finding } from './audit.js';
+import type { Finding, Unparsed } from './audit.js';
 
 /** A finding in a file, and whether `--fix` fixed it. */
 export interface FileFinding extends Finding {
   /** The path as given or found, relative to where audit ran when it was found by walking. */
   readonly file: string;
   readonly fixed: boolean;
+}
+
+/** A part of a file its reader could not parse: read the simple way, line by line. */
+export interface FileUnparsed extends Unparsed {
+  readonly file: string;
 }
 
 /** A file audit could not read, or (with `--fix`) could not write; the walk went on. */
@@ -21,8 +26,10 @@ export interface AuditReport {
   readonly filesScanned: number;
   readonly findings: readonly FileFinding[];
   readonly failures: readonly FileFailure[];
+  /** The parts of files that could not be parsed, read the simple way (their findings are in `findings`). */
+  readonly unparsed: readonly FileUnparsed[];
   readonly fix: boolean;
-  /** With `--strict`, a `docker run` audit cannot tell about counts as a finding. */
+  /** With `--strict`, a `docker run` audit cannot tell about, and a part not parsed, count as findings. */
   readonly strict: boolean;
 }
 

@@ -1,5 +1,8 @@
 // Groovy read as tokens: strings (escapes decoded, each character with its offset; a GString's `${…}` kept apart),
-// words, punctuation and newlines, comments dropped; and where a statement ends.
+// words, punctuation and newlines, comments dropped; and where a statement ends. What Groovy would refuse (a `'…'` or
+// `"…"` string not closed on its line, a `'''` string or `/*` comment never closed) is read on as Groovy's own parser
+// recovers (the string ends with its line) and named in `problems`.
+import type { ParseProblem } from './problems.js';
 
 /** A text read out of a file, each character with the offset it came from. */
 export interface Traced {
@@ -19,7 +22,7 @@ export type Token =
 const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', "'": "'", '"': '"', $: '$', n: '\n', t: '\t', r: '\r', '\n': '' };
 
 /** The file's tokens: strings (decoded, GString `${…}` kept apart), words, punctuation, newlines; comments dropped. */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, problems: ParseProblem[] = []): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -28,10 +31,22 @@ export function tokenize(text: string): Token[] {
       while (i < text.length && text[i] !== '\n') i++;
     } else if (c === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2);
+      if (close === -1) problems.push({ from: i, to: text.length, reason: 'a `/*` comment that is never closed' });
       i = close === -1 ? text.length : close + 2;
+    } else if (c === '/' && slashyMayStart(tokens.at(-1)) && !/[\s/*]/.test(text[i + 1] ?? ' ')) {
+      // `/it's/`: a slashy string (a regular expression, mostly); its quotes and `$` are no string's.
+      const end = slashyEnd(text, i + 1);
+      if (end === text.length) problems.push({ from: i, to: text.length, reason: 'a `/` slashy string that is never closed' });
+      const chars = text.slice(i + 1, end);
+      tokens.push({ kind: 'string', pieces: [{ text: chars, origin: Array.from({ length: chars.length }, (_, k) => i + 1 + k) }], start: i, end: Math.min(text.length, end + 1) });
+      i = Math.min(text.length, end + 1);
     } else if (c === "'" || c === '"') {
       const quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      const { pieces, end } = readString(text, i + quote.length, quote);
+      const { pieces, end, closed } = readString(text, i + quote.length, quote);
+      if (!closed) {
+        const reason = quote.length === 3 ? `a \`${quote}\` string that is never closed` : `a \`${quote}\` string that is not closed on its line`;
+        problems.push({ from: i, to: end, reason });
+      }
       tokens.push({ kind: 'string', pieces, start: i, end });
       i = end;
     } else if (/[A-Za-z_$]/.test(c)) {
@@ -52,8 +67,28 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** A string's pieces up to its closing quote: decoded text, and (in double quotes) each `${…}` or `$name`. */
-function readString(text: string, from: number, quote: string): { pieces: Piece[]; end: number } {
+/** Tokens after which a `/` starts a slashy string, not a division (`x = /re/`, `=~ /re/`, `(/re/`). */
+const BEFORE_SLASHY = new Set(['=', '(', ',', '=~', '~', '!', '&&', '||', '?', ':', '[', '{', ';', 'return', '+']);
+
+/** Whether a `/` after this token starts a slashy string. */
+function slashyMayStart(previous: Token | undefined): boolean {
+  return previous === undefined || previous.kind === 'newline' || ((previous.kind === 'punct' || previous.kind === 'word') && BEFORE_SLASHY.has(previous.value));
+}
+
+/** The index of the `/` closing a slashy string whose text starts at `from` (`\/` is a slash in it). */
+function slashyEnd(text: string, from: number): number {
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '\\' && text[j + 1] === '/') j++;
+    else if (text[j] === '/') return j;
+  }
+  return text.length;
+}
+
+/**
+ * A string's pieces up to its closing quote: decoded text, and (in double quotes) each `${…}` or `$name`. A one-line
+ * string (`'…'`, `"…"`) ends at its line's end when not closed there, as Groovy's parser recovers (`closed` false).
+ */
+function readString(text: string, from: number, quote: string): { pieces: Piece[]; end: number; closed: boolean } {
   const pieces: Piece[] = [];
   let chars = '';
   let origin: number[] = [];
@@ -65,6 +100,10 @@ function readString(text: string, from: number, quote: string): { pieces: Piece[
   const gstring = quote.startsWith('"');
   let j = from;
   while (j < text.length && !text.startsWith(quote, j)) {
+    if (quote.length === 1 && text[j] === '\n') {
+      flush();
+      return { pieces, end: j, closed: false };
+    }
     if (text[j] === '\\' && j + 1 < text.length) {
       const escaped = ESCAPES[text[j + 1]!];
       const out = escaped ?? text.slice(j, j + 2);
@@ -96,7 +135,7 @@ function readString(text: string, from: number, quote: string): { pieces: Piece[
     }
   }
   flush();
-  return { pieces, end: Math.min(text.length, j + quote.length) };
+  return { pieces, end: Math.min(text.length, j + quote.length), closed: j < text.length };
 }
 
 /** Index past the statement starting at `from`: a newline or `;` at depth 0, unless the expression goes on. */

@@ -3,6 +3,7 @@
 // Groovy escapes are decoded (`\$` is `$`, `\\` at a line's end the shell's continuation); every character keeps the
 // offset it came from, so a finding is reported (and fixed) where its `docker run` is written.
 import { statementEnd, tokenize, type Token, type Traced } from './groovy-tokens.js';
+import type { ParseProblem } from './problems.js';
 
 export type { Traced } from './groovy-tokens.js';
 
@@ -102,7 +103,8 @@ class Evaluator {
       this.active.add(name);
       try {
         const names: string[] = [];
-        const values = alternatives.map((parts) => concat(parts.map((p) => this.evaluate(p, names))));
+        // A value the file does not hold (`sh(returnStdout: true)`, a method call) is the variable itself to the shell.
+        const values = alternatives.map((parts) => concat(parts.map((p) => this.evaluate(p, names)))).map((v) => (isPlaceholder(v) ? placeholder(name, at) : v));
         const holdsRm = (v: Traced): boolean => /(^|\s)--rm(\s|$)/.test(v.text);
         // Several values, not each with `--rm`, or one longer than any real script: not read.
         const readable = (values.length === 1 || values.every(holdsRm)) && values[0]!.text.length <= MAX_VALUE;
@@ -128,17 +130,57 @@ function placeholder(name: string, at: number): Traced {
   return { text, origin: Array.from({ length: text.length }, () => at) };
 }
 
+/** Whether a value is an expression the file does not hold as a string, and nothing else. */
+function isPlaceholder(value: Traced): boolean {
+  return value.text === '${expression}' && value.origin.every((o) => o === value.origin[0]);
+}
+
 function concat(parts: readonly Traced[]): Traced {
   return { text: parts.map((p) => p.text).join(''), origin: parts.flatMap((p) => [...p.origin]) };
 }
 
+/** The index of the `)` closing the parenthesis opened before `from` (or the end of the tokens). */
+function closingParen(tokens: readonly Token[], from: number): number {
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if ('([{'.includes(t.value)) depth++;
+    else if (')]}'.includes(t.value) && depth-- === 0) return i;
+  }
+  return tokens.length;
+}
+
+/** Words Groovy allows right after a value (`'x' in list`, `'1' as Integer`). */
+const AFTER_VALUE = new Set(['in', 'as', 'instanceof']);
+
+/** The first token of `tokens[from..end)` that follows a value with no operator between (`'x' returnStdout: true`). */
+function juxtaposed(tokens: readonly Token[], from: number, end: number): Token | undefined {
+  // Newlines inside the call's parentheses separate nothing (`script: 'x'` and `returnStdout: true` on two lines).
+  const significant = tokens.slice(from, end).filter((t) => t.kind !== 'newline');
+  for (let i = 1; i < significant.length; i++) {
+    const [before, t] = [significant[i - 1]!, significant[i]!];
+    const value = before.kind === 'string' || (before.kind === 'word' && /^(true|false|null|\d[\w.]*)$/.test(before.value)) || (before.kind === 'punct' && (before.value === ')' || before.value === ']'));
+    const next = t.kind === 'string' || (t.kind === 'word' && !AFTER_VALUE.has(t.value));
+    if (value && next) return t;
+  }
+  return undefined;
+}
+
 /** The script argument of the `sh` call at `at`: `script:` or the first positional argument; and where the call ends. */
-function shArgument(tokens: readonly Token[], at: number): { expression: Token[]; end: number } | undefined {
+function shArgument(tokens: readonly Token[], at: number, problems: ParseProblem[]): { expression: Token[]; end: number } | undefined {
   const open = tokens[at + 1];
   const parenthesized = open?.kind === 'punct' && open.value === '(';
   const from = parenthesized ? at + 2 : at + 1;
-  // `sh(…)` ends at its `)`; `sh label: 'x', script: …` at the end of the statement.
-  const end = statementEnd(tokens, from);
+  // `sh(…)` ends at its `)` (newlines inside are nothing); `sh label: 'x', script: …` at the end of the statement.
+  const end = parenthesized ? closingParen(tokens, from) : statementEnd(tokens, from);
+  // `sh(script: 'docker run …' returnStdout: true)`: Groovy refuses it; the call is read again the simple way.
+  const stray = parenthesized && end === tokens.length ? undefined : juxtaposed(tokens, from, end);
+  if (parenthesized && end === tokens.length) problems.push({ from: tokens[at]!.start, to: tokens.at(-1)!.end, reason: 'an `sh(` whose `)` never comes' });
+  if (stray !== undefined) {
+    const what = stray.kind === 'word' ? `\`${stray.value}\`` : 'a string';
+    problems.push({ from: tokens[at]!.start, to: (tokens[end] ?? tokens.at(-1))!.end, reason: `${what} where a \`,\` or \`)\` was expected` });
+  }
   const args: Token[][] = [[]];
   let depth = 0;
   for (let i = from; i < end; i++) {
@@ -157,8 +199,8 @@ function shArgument(tokens: readonly Token[], at: number): { expression: Token[]
 }
 
 /** The scripts a Groovy file gives to `sh`, each string followed through the variables the file assigns. */
-export function groovyScripts(text: string): GroovyScript[] {
-  const tokens = tokenize(text);
+export function groovyScripts(text: string, problems: ParseProblem[] = []): GroovyScript[] {
+  const tokens = tokenize(text, problems);
   const evaluator = new Evaluator(assignments(tokens));
   const out: GroovyScript[] = [];
   const several = new Set<string>();
@@ -168,7 +210,7 @@ export function groovyScripts(text: string): GroovyScript[] {
     if (previous?.kind === 'punct' && (previous.value === '.' || previous.value === '?.')) return;
     const next = tokens[i + 1];
     if (next === undefined || next.kind === 'newline' || (next.kind === 'punct' && next.value !== '(')) return;
-    const argument = shArgument(tokens, i);
+    const argument = shArgument(tokens, i, problems);
     if (argument === undefined) return;
     const only = argument.expression.length === 1 ? argument.expression[0]! : undefined;
     // `sh cmd`, `sh(script: cmd)`: each assignment of `cmd` is a script that may run (read at its first `sh`: a

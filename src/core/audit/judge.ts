@@ -1,8 +1,8 @@
 // Reading one command: is it a `docker run`, and do its options (expanded where the file allows) turn `--rm` on?
 // What counts as `--rm` is decided by the same option reader as `whalekeeper run` (`--rm=false` is a finding).
+// Words whose values the file does not hold are judged in unknown.ts.
 import { parseBool } from '../pflag.js';
 import { parseRunArgs, RUN_FLAG_TABLE } from '../run-args.js';
-import type { Field } from './shell-expand.js';
 import { commandStart, type ShellWord } from './shell-lex.js';
 
 /** Why a `docker run` is reported: no `--rm`, `--rm=false`, or words from outside the file that may hold `--rm`. */
@@ -27,7 +27,7 @@ export function dockerRunArgsStart(words: readonly ShellWord[]): { docker: numbe
 }
 
 /** Whether a `docker run` option takes the next word as its value (`-v x`, not `-v=x`, not `-d`). */
-function takesValue(arg: string): boolean {
+export function takesValue(arg: string): boolean {
   const flag = arg.startsWith('--') ? RUN_FLAG_TABLE.byLong(arg.slice(2)) : arg.length === 2 ? RUN_FLAG_TABLE.byShort(arg[1]!) : undefined;
   return flag !== undefined && !flag.boolean && !arg.includes('=');
 }
@@ -47,8 +47,8 @@ function leadingOptions(args: readonly string[]): string[] {
   return options;
 }
 
-/** Judges the options of one `docker run`: fine with `--rm`, else the finding's kind. */
-function judge(args: readonly string[]): FindingKind | undefined {
+/** Judges the options of one `docker run` (all known): fine with `--rm`, else the finding's kind. */
+export function judge(args: readonly string[]): FindingKind | undefined {
   try {
     const rm = parseRunArgs(args).flags.filter((f) => f.long === 'rm');
     const last = rm.at(-1);
@@ -59,45 +59,4 @@ function judge(args: readonly string[]): FindingKind | undefined {
     // among the leading options: after the image it is an argument of the container's command.
     return leadingOptions(args).some((a) => a === '--rm' || a === '--rm=true') ? undefined : 'no-rm';
   }
-}
-
-/** An expansion named like an image (`$IMAGE`, `${DOCKER_IMG}`, `$TAG`) is taken for the image. */
-const IMAGE_NAME = /image|img|tag|repo/i;
-
-/** Whether a word from `from` on could be the image: a literal word that is no option, or another expansion. */
-function imageFollows(fields: readonly Field[], from: number): boolean {
-  for (let i = from; i < fields.length; i++) {
-    const value = fields[i]!.value;
-    if (fields[i]!.opaque !== undefined || value === '--' || !value.startsWith('-') || value === '-') return true;
-    if (takesValue(value)) i++;
-  }
-  return false;
-}
-
-/**
- * Judges expanded words, some of them unknown. An unknown word never ends docker's options unless docker could take
- * it for the image: the last word that can be the image, or one named like an image (`$IMAGE`), is the image.
- */
-export function judgeFields(fields: readonly Field[]): { kind: FindingKind | undefined; unknown: string[] } {
-  if (!fields.some((f) => f.opaque)) return { kind: judge(fields.map((f) => f.value)), unknown: [] };
-  const literal: string[] = [];
-  const unknown: string[] = [];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i]!;
-    const next = fields[i + 1];
-    if (field.opaque) {
-      const image = field.opaque === 'scalar' && (IMAGE_NAME.test(field.unknown?.join(' ') ?? '') || !imageFollows(fields, i + 1));
-      if (image) break;
-      unknown.push(...(field.unknown ?? []));
-      continue;
-    }
-    if (field.value === '--' || field.value === '-' || !field.value.startsWith('-')) break;
-    literal.push(field.value);
-    if (takesValue(field.value) && next !== undefined) {
-      literal.push(next.value);
-      i++;
-    }
-  }
-  const kind = judge([...literal, 'image']);
-  return { kind: kind !== undefined && unknown.length > 0 ? 'cannot-tell' : kind, unknown };
 }

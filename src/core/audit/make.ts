@@ -1,7 +1,8 @@
 // A Makefile's recipes as the shell gets them: recipe prefixes (tab, `@`, `-`, `+`) blanked, `$$` read as `$`, and
 // `$(NAME)` / `${NAME}` replaced by the value the Makefile assigns NAME (`=`, `:=`, `::=`, `?=`, `+=` appended), when
 // it assigns it once, or each time with `--rm`. Other references (`$(shell …)`, `$@`, a variable from the environment)
-// are left as written: to the shell reader they are expansions it cannot know.
+// are left as written: to the shell reader they are expansions it cannot know. Lines that are no recipe are blanked
+// (a rule's `target: ; recipe` keeps its recipe): they are make's, not the shell's.
 import type { Traced } from './groovy-tokens.js';
 
 interface MakeAssignment {
@@ -50,8 +51,8 @@ export function makeScript(text: string): Traced {
   };
   const copy = (s: string, from: number, depth: number): void => {
     for (let i = 0; i < s.length; i++) {
+      // `$$` is one `$` to the shell, inside its word (`-e A=$$o` is one word).
       if (s[i] === '$' && s[i + 1] === '$') {
-        emit(' ', from + i);
         emit('$', from + i + 1);
         i++;
         continue;
@@ -71,15 +72,36 @@ export function makeScript(text: string): Traced {
     }
   };
   let offset = 0;
+  let continued = false;
   for (const line of text.split('\n')) {
-    const prefix = /^\t[ \t@+-]*/.exec(line)?.[0] ?? '';
+    // A recipe line, or the line after one ending in `\`; else a rule's recipe after `;` (`test: ; docker run …`).
+    // A line going on from the one before loses only its tab: `@`, `-`, `+` there are the shell's (`\t  --rm`).
+    const recipe: string | undefined = continued ? (line.startsWith('\t') ? '\t' : '') : /^\t[ \t@+-]*/.exec(line)?.[0];
+    const inline: string | undefined = recipe === undefined ? /^[^\s#=:][^#=:]*::?(?!=)[^#=;]*;[ \t@+-]*/.exec(line)?.[0] : undefined;
+    const prefix = recipe ?? inline ?? line;
     for (let k = 0; k < prefix.length; k++) emit(' ', offset + k);
-    if (prefix.length > 0) copy(line.slice(prefix.length), offset + prefix.length, 0);
-    else copy(line, offset, 10);
+    if (prefix.length < line.length) copy(line.slice(prefix.length), offset + prefix.length, 0);
+    continued = (recipe !== undefined || inline !== undefined) && /\\\r?$/.test(line);
     emit('\n', offset + line.length);
     offset += line.length + 1;
   }
   chars.pop();
   origin.pop();
   return { text: chars.join(''), origin };
+}
+
+/**
+ * The recipe lines of a Makefile's script, each a script of its own as make runs them (one shell per line, a line
+ * ending in `\` going on), or the whole script when the Makefile says `.ONESHELL:`.
+ */
+export function makeLines(script: Traced, text: string): Traced[] {
+  if (/^\.ONESHELL\s*:/m.test(text)) return [script];
+  const out: Traced[] = [];
+  let from = 0;
+  for (let i = 0; i <= script.text.length; i++) {
+    if (i < script.text.length && (script.text[i] !== '\n' || script.text[i - 1] === '\\')) continue;
+    if (script.text.slice(from, i).trim() !== '') out.push({ text: script.text.slice(from, i), origin: script.origin.slice(from, i) });
+    from = i + 1;
+  }
+  return out;
 }

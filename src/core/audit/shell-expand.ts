@@ -1,21 +1,18 @@
 // Expands the words of a `docker run` with what the script itself assigns before it: `OPTS="--rm"`, `export OPTS=…`,
 // `params=(--rm -v x:y)`, `params+=(…)`. A variable the script does not assign (the environment, a parameter,
-// another file), a command substitution or a positional parameter stays unknown: the caller calls that "cannot tell".
+// another file), one set at run time (`read`, `for`), a command substitution or a positional parameter stays unknown:
+// unknown.ts judges those. A here-document plainly `cat`ed in a command substitution is its literal text.
+import { expansionAt, parseReference } from './shell-reference.js';
 import type { ShellCommand, ShellWord } from './shell-lex.js';
+import { catHereDoc, runtimeNames, type Field } from './unknown.js';
 
-/** A word after expansion, with the origin of each character in the text read. */
-export interface Field {
-  readonly value: string;
-  readonly origin: readonly number[];
-  /** The word was one expansion whose value is unknown: `scalar` (`$X`, `"${X:-}"`) or `list` (`"${a[@]}"`, `"$@"`). */
-  readonly opaque?: 'scalar' | 'list';
-  /** The unknown expansions in this word, as written (`$OPTS`, `${a[@]}`, `$(…)`). */
-  readonly unknown?: readonly string[];
-}
+export type { Field } from './unknown.js';
 
 interface Assignment {
   readonly at: number;
   readonly append: boolean;
+  /** Set at run time (`read X`, `for X in …`): its value is unknown. */
+  readonly runtime?: true;
   /** A scalar's value word, or an array's elements. */
   readonly word?: ShellWord;
   readonly elements?: readonly ShellWord[];
@@ -30,10 +27,19 @@ const DECLARERS = new Set(['export', 'local', 'declare', 'typeset', 'readonly'])
 /** Shell keywords that may come before an assignment on its line. */
 const KEYWORDS = new Set(['do', 'then', 'else', '{', '!']);
 
+/** Shell keywords that may come before `read` (`while read -r line`). */
+const CONDITIONS = new Set([...KEYWORDS, 'while', 'until', 'if', 'elif']);
+
 /** Every assignment of a script: `A=1` alone on its command (not `A=1 cmd`, which is the command's environment). */
 export function assignmentsOf(commands: readonly ShellCommand[]): Assignments {
   const out = new Map<string, Assignment[]>();
   for (const { words } of commands) {
+    // `read -r X`, `while read -r X`, `for X in …`: X is set at run time.
+    let k = 0;
+    while (k < words.length - 1 && CONDITIONS.has(words[k]!.value)) k++;
+    for (const name of runtimeNames(words.slice(k).map((w) => w.value))) {
+      out.set(name, [...(out.get(name) ?? []), { at: words[k]!.start, append: false, runtime: true }]);
+    }
     // `do a+=(x)`, `then OPTS=--rm`: the keyword is no command.
     const from = KEYWORDS.has(words[0]?.value ?? '') ? 1 : 0;
     const declarer = DECLARERS.has(words[from]?.value ?? '');
@@ -126,6 +132,7 @@ export class Expander {
   private compute(list: readonly Assignment[], at: number): Value {
     const sets = list.filter((a) => !a.append);
     if (sets.length > 1 && !this.allHoldRm(sets)) return undefined;
+    if (sets[0]?.runtime) return undefined;
     const base = sets[0] === undefined ? 0 : list.indexOf(sets[0]);
     const out: Field[] = [];
     for (const a of list.slice(base).filter((b) => b.append || b === sets[0])) {
@@ -191,6 +198,13 @@ export class Expander {
       if (field.opaque) opaque = field.opaque;
     };
     const expansion = (raw: string, at0: number, quoted: boolean): void => {
+      // `$(cat <<'END' … END)`: the here-document's text, as if a variable held it.
+      const literal = catHereDoc(raw);
+      if (literal !== undefined) {
+        const unknownWords = literal.unknown.length > 0 ? { unknown: literal.unknown } : {};
+        spread([{ value: literal.value, origin: literal.origin.map((k) => at0 + k), ...unknownWords }], quoted);
+        return;
+      }
       const ref = parseReference(raw);
       const known = ref?.name === undefined ? undefined : this.value(ref.name, at);
       if (ref === undefined || known === undefined || (ref.op !== undefined && ref.op !== ':-' && ref.op !== '-')) {
@@ -200,7 +214,10 @@ export class Expander {
         return;
       }
       if (ref.list) lists++;
-      const elements = ref.list ? known : ref.index !== undefined ? known.slice(ref.index, ref.index + 1) : known.slice(0, 1);
+      spread(ref.list ? known : ref.index !== undefined ? known.slice(ref.index, ref.index + 1) : known.slice(0, 1), quoted, at0);
+    };
+    /** A value's elements in place of its expansion: quoted, one field each; unquoted, split on blanks. */
+    const spread = (elements: readonly Field[], quoted: boolean, at0 = 0): void => {
       elements.forEach((one, n) => {
         if (n > 0 && !noSplit) close();
         if (n > 0 && noSplit) push(' ', at0);
@@ -266,39 +283,4 @@ export class Expander {
     close();
     return fields;
   }
-}
-
-/** The text of the expansion starting at `i` (`$X`, `${…}`, `$(…)`, a backquoted command, `$1`, `$@`), or `$` alone. */
-function expansionAt(s: string, i: number, end: number): string {
-  if (s[i] === '`') {
-    const close = s.indexOf('`', i + 1);
-    return s.slice(i, close === -1 || close >= end ? end : close + 1);
-  }
-  const next = s[i + 1] ?? '';
-  if (next === '{' || next === '(') {
-    const pair = next === '{' ? '}' : ')';
-    let depth = 0;
-    for (let j = i + 1; j < end; j++) {
-      if (s[j] === next) depth++;
-      else if (s[j] === pair && --depth === 0) return s.slice(i, j + 1);
-    }
-    return s.slice(i, end);
-  }
-  const name = /^[A-Za-z_]\w*|^[0-9@*#?$!-]/.exec(s.slice(i + 1, end));
-  return name ? `$${name[0]}` : '$';
-}
-
-/** A parameter reference: `$X`, `${X}`, `${X[@]}`, `${X[2]}`, `${X:-default}`; undefined for `$(…)` and the like. */
-function parseReference(raw: string): { name: string; list: boolean; index?: number; op?: string } | undefined {
-  const simple = /^\$([A-Za-z_]\w*)$/.exec(raw);
-  if (simple) return { name: simple[1]!, list: false };
-  const braced = /^\$\{([A-Za-z_]\w*)(?:\[(@|\*|\d+)\])?(?:(:?[-+=?]|##?|%%?|\/\/?|:)(.*))?\}$/s.exec(raw);
-  if (!braced) return undefined;
-  const [, name, index, op] = braced;
-  return {
-    name: name!,
-    list: index === '@' || index === '*',
-    ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}),
-    ...(op !== undefined ? { op } : {}),
-  };
 }

@@ -3,6 +3,9 @@
 // (inside double quotes too), array assignments `a=(…)`, and here-documents (their bodies are data, read as script
 // only when the command they feed is a shell: `sh <<EOF`, `bash -s <<'EOF'`).
 // It does not expand anything: a word holding `$VAR` or `$(…)` is kept as written (shell-expand.ts reads it).
+// What it cannot parse (a quote, `$(`, `${` or backquote never closed) it reads as the shell would try to, and names
+// in `problems` (a here-document never closed is not one: the shell reads it to the end, with a warning).
+import type { ParseProblem } from './problems.js';
 
 /** One word of a command, with where it sits in the text read. */
 export interface ShellWord {
@@ -22,10 +25,10 @@ export interface ShellCommand {
   readonly words: readonly ShellWord[];
 }
 
-/** Reads every simple command of a script, those inside command substitutions included. */
-export function shellCommands(text: string): ShellCommand[] {
+/** Reads every simple command of a script, those inside command substitutions included; what it cannot parse goes to `problems`. */
+export function shellCommands(text: string, problems: ParseProblem[] = []): ShellCommand[] {
   const out: ShellCommand[] = [];
-  lex(text, 0, text.length, undefined, out);
+  lex(text, 0, text.length, undefined, out, 0, { problems, multiline: undefined });
   return out;
 }
 
@@ -52,6 +55,12 @@ function skipTimeout(words: readonly ShellWord[], from: number): number {
   return i + 1;
 }
 
+/** The index past the command substitution (`$(…)`, a backquoted command) starting at `at`, read no further than `limit`. */
+export function substitutionEnd(s: string, at: number, limit: number): number {
+  const backquote = s[at] === '`';
+  return lex(s, at + (backquote ? 1 : 2), limit, backquote ? '`' : ')', [], 1, { problems: [], multiline: undefined });
+}
+
 /** Index of the command's own word: past assignments, keywords and prefix commands with their options. */
 export function commandStart(words: readonly ShellWord[]): number {
   let i = 0;
@@ -59,6 +68,9 @@ export function commandStart(words: readonly ShellWord[]): number {
     const word = words[i]!.value;
     if (/^[A-Za-z_]\w*=/.test(word) || PREFIX_WORDS.has(word)) i++;
     else if (word === 'timeout') i = skipTimeout(words, i + 1);
+    // `case $x in a) docker run …`, `*) docker run …`: past the case's head and a pattern.
+    else if (word === 'case' && words[i + 2]?.value === 'in') i += 3;
+    else if (/^[^(]*\)$/.test(word) && !/^[A-Za-z_]\w*\+?=/.test(word)) i++;
     else break;
     // The prefix command's own options (`sudo -u ci`, `env -i`, `nice -n 5`), and their values where they take one.
     const prefix = word;
@@ -86,6 +98,25 @@ const SEPARATORS = new Set(['\n', ';', '&', '|']);
 /** Command substitutions nested deeper than this are read as text (a hostile file must not exhaust the stack). */
 const MAX_DEPTH = 64;
 
+/** What reading a script collects: what it cannot parse, and where the first quoted string spanning lines starts. */
+interface LexState {
+  readonly problems: ParseProblem[];
+  multiline: number | undefined;
+}
+
+/**
+ * Names a quote never closed. Which quote is the stray one the text does not say: the part not parsed starts at the
+ * first quoted string spanning lines before it (`echo "building` pairs with the next line's quote), or at the quote.
+ */
+function unclosed(state: LexState, at: number, limit: number, quote: string): void {
+  state.problems.push({ from: Math.min(at, state.multiline ?? at), to: limit, reason: `a \`${quote}\` that is never closed` });
+}
+
+/** Notes a quoted string from `at` to `end` that spans lines. */
+function quoted(state: LexState, s: string, at: number, end: number): void {
+  if (state.multiline === undefined && s.slice(at, end).includes('\n')) state.multiline = at;
+}
+
 interface HereDoc {
   readonly delimiter: string;
   readonly stripTabs: boolean;
@@ -93,13 +124,15 @@ interface HereDoc {
 }
 
 /** Reads commands from `from` until `closer` (`)`, a backquote) or `limit`; returns the index after the closer. */
-function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[], depth = 0): number {
+function lex(s: string, from: number, limit: number, closer: string | undefined, out: ShellCommand[], depth: number, state: LexState): number {
   let words: ShellWord[] = [];
   let value: string | undefined;
   let origin: number[] = [];
   let start = 0;
   let i = from;
   let pending: HereDoc[] = [];
+  // Inside `case … esac`, a `)` ends a pattern, not the `$(` around it (`$(case $1 in a) echo x;; esac)`).
+  let cases = 0;
   const add = (text: string, at: number, contiguous = true): void => {
     if (value === undefined) {
       value = '';
@@ -110,6 +143,7 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     for (let k = 0; k < text.length; k++) origin.push(contiguous ? at + k : at);
   };
   const endWord = (array?: ShellWord[]): void => {
+    if (value !== undefined && words.length === 0 && (value === 'case' || value === 'esac') && s[start] === value[0]) cases = Math.max(0, cases + (value === 'case' ? 1 : -1));
     if (value !== undefined) words.push({ value, origin, start, end: i, ...(array ? { array } : {}) });
     value = undefined;
   };
@@ -120,7 +154,9 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
   };
   while (i < limit) {
     const c = s[i]!;
-    if (closer !== undefined && c === closer) {
+    // `esac)`: the case ends, and the `)` is the substitution's.
+    if (c === ')' && closer === ')' && cases > 0 && value === 'esac' && words.length === 0) cases--;
+    if (closer !== undefined && c === closer && !(closer === ')' && cases > 0)) {
       endCommand();
       return i + 1;
     }
@@ -141,6 +177,8 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     if (c === "'") {
       const close = s.indexOf("'", i + 1);
       const end = close === -1 || close > limit ? limit : close;
+      if (end === limit) unclosed(state, i, limit, "'");
+      else quoted(state, s, i, end);
       if (value === undefined) add('', i);
       add(s.slice(i + 1, end), i + 1);
       i = Math.min(end + 1, limit);
@@ -148,12 +186,13 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     }
     if (c === '"') {
       if (value === undefined) add('', i);
+      const quoteAt = i;
       i++;
       while (i < limit && s[i] !== '"') {
         // A command substitution inside double quotes still runs its commands: read them too.
         if (depth < MAX_DEPTH && ((s[i] === '$' && s[i + 1] === '(') || s[i] === '`')) {
           const sub = i;
-          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out, depth + 1);
+          i = lex(s, s[i] === '`' ? i + 1 : i + 2, limit, s[i] === '`' ? '`' : ')', out, depth + 1, state);
           add(s.slice(sub, i), sub);
           continue;
         }
@@ -167,18 +206,32 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
         i++;
       }
       // Past the closing quote (an unclosed one runs to the end).
+      if (i >= limit) unclosed(state, quoteAt, limit, '"');
+      else quoted(state, s, quoteAt, i);
       i = Math.min(i + 1, limit);
       continue;
     }
     if (depth < MAX_DEPTH && ((c === '$' && s[i + 1] === '(') || c === '`')) {
       const at = i;
-      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out, depth + 1);
+      i = lex(s, c === '`' ? i + 1 : i + 2, limit, c === '`' ? '`' : ')', out, depth + 1, state);
       add(s.slice(at, i), at);
       continue;
     }
     if (c === '$' && s[i + 1] === '{') {
-      const close = s.indexOf('}', i);
-      const end = close === -1 || close >= limit ? limit : close + 1;
+      // The `}` that closes it: past nested `${…}`, quotes, and `$(…)` (whose commands run: read them too).
+      let close = -1;
+      for (let j = i + 2, braces = 0; j < limit && close === -1; j++) {
+        const d = s[j]!;
+        if (d === '\\') j++;
+        else if (d === '"' || d === "'") {
+          const q = s.indexOf(d, j + 1);
+          j = q === -1 || q >= limit ? limit : q;
+        } else if (depth < MAX_DEPTH && ((d === '$' && s[j + 1] === '(') || d === '`')) j = lex(s, d === '`' ? j + 1 : j + 2, limit, d === '`' ? '`' : ')', out, depth + 1, state) - 1;
+        else if (d === '{') braces++;
+        else if (d === '}' && braces-- === 0) close = j;
+      }
+      const end = close === -1 ? limit : close + 1;
+      if (close === -1) state.problems.push({ from: i, to: limit, reason: 'a `${` that is never closed' });
       add(s.slice(i, end), i);
       i = end;
       continue;
@@ -187,13 +240,21 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     if (depth < MAX_DEPTH && c === '(' && value !== undefined && /^[A-Za-z_]\w*\+?=$/.test(value)) {
       const inner: ShellCommand[] = [];
       const close = arrayEnd(s, i + 1, limit);
-      lex(s, i + 1, close, undefined, inner, depth + 1);
+      lex(s, i + 1, close, undefined, inner, depth + 1, state);
       i = Math.min(close + 1, limit);
-      endWord(inner.flatMap((command) => command.words));
+      // The elements are the words of the array itself, not those of the commands inside its `$(…)`.
+      const all = inner.flatMap((command) => command.words);
+      endWord(all.filter((w) => !all.some((u) => u !== w && u.start <= w.start && w.end <= u.end && u.end - u.start > w.end - w.start)));
       continue;
     }
-    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line (`<<<` is a here-string).
-    if (c === '<' && s[i + 1] === '<' && s[i + 2] !== '<') {
+    // `<<<`: a here-string, its word on this line (never the start of a here-document).
+    if (c === '<' && s[i + 1] === '<' && s[i + 2] === '<') {
+      endWord();
+      i += 3;
+      continue;
+    }
+    // `<<EOF`, `<<-'EOF'`, `<< "EOF"`: a here-document whose body starts on the next line.
+    if (c === '<' && s[i + 1] === '<') {
       const m = /^<<(-?)[ \t]*(?:'([^'\n]*)'|"([^"\n]*)"|\\?([A-Za-z_][\w.-]*))/.exec(s.slice(i, Math.min(limit, i + 200)));
       if (m) {
         endWord();
@@ -206,7 +267,7 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
       endCommand();
       i++;
       if (c === '\n' && pending.length > 0) {
-        for (const doc of pending) i = hereDocument(s, i, limit, doc, out, depth);
+        for (const doc of pending) i = hereDocument(s, i, limit, doc, out, depth, state);
         pending = [];
       }
       continue;
@@ -220,12 +281,14 @@ function lex(s: string, from: number, limit: number, closer: string | undefined,
     i++;
   }
   endCommand();
+  if (closer !== undefined) state.problems.push({ from: Math.max(0, from - (closer === ')' ? 2 : 1)), to: limit, reason: closer === ')' ? 'a `$(` that is never closed' : 'a backquote that is never closed' });
   return i;
 }
 
-/** The index of the `)` that closes an array assignment opened before `from`. */
+/** The index of the `)` that closes an array assignment opened before `from` (past the `)` of a `$(…)` inside it). */
 function arrayEnd(s: string, from: number, limit: number): number {
   let quote: string | undefined;
+  let depth = 0;
   for (let i = from; i < limit; i++) {
     const c = s[i]!;
     if (quote !== undefined) {
@@ -233,25 +296,26 @@ function arrayEnd(s: string, from: number, limit: number): number {
       else if (c === '\\' && quote === '"') i++;
     } else if (c === '\\') i++;
     else if (c === "'" || c === '"') quote = c;
-    else if (c === ')') return i;
+    else if (c === '(') depth++;
+    else if (c === ')' && depth-- === 0) return i;
   }
   return limit;
 }
 
 /** Past a here-document's body (from the line after its command): read as script when a shell is fed it. */
-function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[], depth: number): number {
+function hereDocument(s: string, from: number, limit: number, doc: HereDoc, out: ShellCommand[], depth: number, state: LexState): number {
   let i = from;
   while (i < limit) {
     const eol = s.indexOf('\n', i);
     const end = eol === -1 || eol > limit ? limit : eol;
     const line = s.slice(i, end).replace(/\r$/, '');
     if ((doc.stripTabs ? line.replace(/^\t+/, '') : line) === doc.delimiter) {
-      if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, i, undefined, out, depth + 1);
+      if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, i, undefined, out, depth + 1, state);
       return Math.min(end + 1, limit);
     }
     i = end + 1;
   }
   // No closing line: the body runs to the end, as the shell reads it (with a warning).
-  if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, limit, undefined, out, depth + 1);
+  if (isShell(doc.words) && depth < MAX_DEPTH) lex(s, from, limit, undefined, out, depth + 1, state);
   return limit;
 }

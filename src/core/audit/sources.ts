@@ -1,7 +1,8 @@
 // The shell scripts inside the files `audit` reads: a Groovy file's `sh` strings (Groovy escapes decoded), a CI YAML's
 // commands (YAML syntax blanked), a Makefile's recipes, a shell script as is. Each keeps a map back to the file's text.
 import { groovyScripts } from './groovy.js';
-import { makeScript } from './make.js';
+import { makeLines, makeScript } from './make.js';
+import type { ParseProblem } from './problems.js';
 
 /**
  * A shell script found in a file: its text, and for each character the offset it came from in the file; `via` when a
@@ -26,17 +27,17 @@ export function sourceKind(path: string): SourceKind | undefined {
   return undefined;
 }
 
-/** The shell scripts of a file of the given kind. */
-export function shellSegments(text: string, kind: SourceKind): ShellSegment[] {
+/** The shell scripts of a file of the given kind; what the file's own reader (Groovy's) cannot parse goes to `problems`. */
+export function shellSegments(text: string, kind: SourceKind, problems: ParseProblem[] = []): ShellSegment[] {
   switch (kind) {
     case 'shell':
       return [identity(text)];
     case 'make':
-      return [makeScript(text)];
+      return makeLines(makeScript(text), text);
     case 'yaml':
       return [identity(blankYamlSyntax(text))];
     case 'groovy':
-      return groovyScripts(text);
+      return groovyScripts(text, problems);
   }
 }
 

@@ -152,6 +152,13 @@ describe('audit: Makefile variables in recipes', () => {
     ['OPTS = -t\nOPTS = --rm\ntest:\n\tdocker run $(OPTS) img\n', ['4:cannot-tell']],
     ['DOCKER_RUN := docker run -v $(CURDIR):/src\ntest:\n\t$(DOCKER_RUN) img make\n', ['1:no-rm']],
     ['test:\n\tdocker run -v $$(pwd):/x $(IMAGE)\n', ['2:no-rm']],
+    // `$$` is one `$` inside its word; a line going on from a recipe line keeps its `-`
+    ['test:\n\tfor o in a b; do docker run -e A=$$o img; done\n', ['2:no-rm']],
+    ['test:\n\tdocker run -v x:y \\\n\t  --rm img\n', []],
+    ['test:\n\tdocker run -v x:y \\\n\t  -t img\n', ['2:no-rm']],
+    // `.ONESHELL:`: the recipe is one script, a variable set on one line is used on the next
+    ['.ONESHELL:\ntest:\n\tOPTS=--rm\n\tdocker run $$OPTS img\n', []],
+    ['test:\n\tOPTS=--rm\n\tdocker run $$OPTS img\n', ['3:cannot-tell']],
   ])('%j → %j', (text, expected) => {
     expect(found(text, 'make')).toEqual(expected);
   });
@@ -169,5 +176,16 @@ describe('audit: Groovy expressions it cannot read stay whole', () => {
     ["sh \"docker run ${dockerArgs.join(' ')} img\"\nsh 'docker run --rm x'", ['1:cannot-tell']],
   ])('%j → %j', (text, expected) => {
     expect(found(text, 'groovy')).toEqual(expected);
+  });
+});
+
+describe('audit: case patterns, inside a command substitution too', () => {
+  it.each([
+    ['case $q in\n  a) docker run --rm a;;\n  b|c) docker run b;;\n  *) docker run c;;\nesac', ['3:no-rm', '4:no-rm']],
+    ['v=$(case $z in b) docker run img;; esac)', ['1:no-rm']],
+    ['x=$(case "$1" in a) echo "--rm";; *) echo -t;; esac)\ndocker run $x app:1', ['2:cannot-tell']],
+    ['x=$(case "$1" in a) echo -t;; esac)\ndocker run $x --rm app:1', []],
+  ])('%j → %j', (text, expected) => {
+    expect(found(text, 'shell')).toEqual(expected);
   });
 });
