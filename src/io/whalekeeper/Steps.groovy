@@ -49,10 +49,16 @@ WK_EOF'''
     static final String VERSION_RESOURCE = 'io/whalekeeper/version.txt'
     static final String INTEGRITY_RESOURCE = 'io/whalekeeper/integrity.txt'
 
+    /** Set by dockerInside for its body: the image the steps run in (the CLI is then resolved in the container). */
+    static final String INSIDE = 'WHALEKEEPER_INSIDE'
+
     /** What the resolver prints when the cache has no working CLI of this revision. */
     static final String NEED_CLI = 'NEED_CLI'
 
-    /** The resolved CLI per build and node ("BUILD_TAG NODE_NAME" -> path): resolved once, not per step call. */
+    /**
+     * The resolved CLI per build and place ("BUILD_TAG NODE_NAME PATH [container]" -> path): resolved once per place,
+     * not per step call. A place is a node with its PATH (a nodejs { } block changes it), or a dockerInside container.
+     */
     private static final Map<String, String> RESOLVED = [:]
 
     private final Object script
@@ -265,7 +271,9 @@ WK_EOF'''
      */
     @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
     String locate() {
-        String key = (env('BUILD_TAG') ?: buildId() ?: '') + ' ' + (env('NODE_NAME') ?: 'built-in')
+        String inside = env(INSIDE)
+        String key = [env('BUILD_TAG') ?: buildId() ?: '', env('NODE_NAME') ?: 'built-in', env('PATH') ?: '',
+                      inside ? env('WHALEKEEPER_SCOPE') ?: '' : ''].join(' ')
         String known = RESOLVED.get(key)
         if (known) {
             return known
@@ -329,10 +337,50 @@ WK_EOF'''
             if (isMissingNode(e)) {
                 throw e
             }
-            fail('could not find the whalekeeper CLI on this agent (the reason is in the lines above: Node.js 20.19 or ' +
-                'later must be on PATH, or set WHALEKEEPER_BIN to an installed whalekeeper) [' + e.message + ']')
+            fail(resolveProblem() + ' [' + e.message + ']')
         }
         return Commands.lastLine(output)
+    }
+
+    /** Why the resolver found no CLI, and what to do, for where it ran (the agent, or a dockerInside container). */
+    String resolveProblem() {
+        String bin = env('WHALEKEEPER_BIN')
+        String image = env(INSIDE)
+        if (image) {
+            return "could not find the whalekeeper CLI inside the dockerInside container of ${image} (the reason is in " +
+                'the lines above): ' + (bin ? "WHALEKEEPER_BIN=${bin} must be an executable in the container that " +
+                'answers --version (mount it, e.g. args: [\'-v\', \'/opt/whalekeeper:/opt/whalekeeper:ro\'])' :
+                'the image needs Node.js 20.19 or later on PATH, or mount an installed whalekeeper and set ' +
+                'WHALEKEEPER_BIN to its path in the container')
+        }
+        return 'could not find the whalekeeper CLI on this agent (the reason is in the lines above: ' + (bin ?
+            "WHALEKEEPER_BIN=${bin} must be an executable that answers --version" :
+            'Node.js 20.19 or later must be on PATH, or set WHALEKEEPER_BIN to an installed whalekeeper') + ')'
+    }
+
+    /**
+     * A block's clean-up (withDockerCleanup, dockerInside), run in `finally`: its failure, finding the CLI included,
+     * fails the step only with failOnError after a body that succeeded; otherwise it is reported and the body's own
+     * result or error stands. An abort during the clean-up of a body that succeeded still aborts.
+     */
+    int cleanup(List<String> argv, boolean failOnError, boolean bodyFailed, List<String> extraEnv = []) {
+        try {
+            return cliTolerant(argv, failOnError && !bodyFailed, extraEnv)
+        } catch (Exception e) {
+            if ((failOnError && !bodyFailed) || (!bodyFailed && isInterruption(e))) {
+                throw e
+            }
+            String then = bodyFailed ? '; the block\'s own error follows' : '; the build goes on'
+            script.echo("${step}: the clean-up (`whalekeeper ${Commands.commandOf(argv)}`) could not run: " +
+                (e.message ?: e.getClass().simpleName) + then)
+            return -1
+        }
+    }
+
+    /** True for an abort (Jenkins' FlowInterruptedException). */
+    @NonCPS
+    static boolean isInterruption(Throwable e) {
+        return e.getClass().name.endsWith('.FlowInterruptedException')
     }
 
     /** True for what Jenkins throws when a step that needs a workspace runs outside `node`. */
