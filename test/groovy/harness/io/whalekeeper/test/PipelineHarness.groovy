@@ -371,9 +371,11 @@ class PipelineHarness {
         script.text = call.script
         List<String> command = ['/bin/sh', '-xe', script.path]
         if (call.container) {
-            // Docker Pipeline's launcher: the script runs in the container; variables go by name (-e NAME takes the
-            // value from the docker client's environment), so no value is on its command line.
-            List<String> names = (((Map) call.env).keySet() + ((Map) context.get().credentialEnv).keySet()).toList()
+            // Docker Pipeline's launcher: the script runs in the container with the build's environment (not the
+            // agent's own PATH, HOME…); variables go by name (-e NAME takes the value from the docker client's
+            // environment), so no value is on its command line.
+            Set<String> build = new LinkedHashSet<String>(new LinkedHashMap(env).findAll { k, v -> v != null }.keySet())
+            List<String> names = (build + ((Map) call.env).keySet() + ((Map) context.get().credentialEnv).keySet()).toList().unique()
             command = ['docker', 'exec', '-w', workspace.path] + names.collectMany { ['-e', it] } + [call.container.toString(), 'sh', '-xe', script.path]
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(workspace)
