@@ -5,8 +5,9 @@ import com.cloudbees.groovy.cps.NonCPS
 /**
  * What every step of the library shares: parameter checks, finding the CLI (once per node per build), and calling it.
  * The only scripts ever handed to `sh` are the constants below and the resolver resource; values travel through
- * `withEnv`. Sandbox-safe: only calls on script-security's generic whitelist (test/groovy/tests/SandboxTest.groovy
- * lists them), `env` read as properties, never by subscript (`getAt`, which the sandbox rejects).
+ * `withEnv`. Sandbox-safe: only calls Script Security's lists allow (the Groovy suite's sandbox checker judges each;
+ * test/groovy/fixtures/script-security/library-signatures.txt records them), `env` read as properties, never by
+ * subscript (`getAt`, which the sandbox rejects).
  */
 class Steps implements Serializable {
 
