@@ -1,4 +1,5 @@
 import io.whalekeeper.Commands
+import io.whalekeeper.Resolver
 import io.whalekeeper.Steps
 
 /**
@@ -28,7 +29,7 @@ def call(Map config = [:], Closure body) {
     }
     // The body's library steps find the CLI in the container (WHALEKEEPER_INSIDE); the library's own CLI is unpacked
     // into the workspace's temporary directory, which the container shares, unless WHALEKEEPER_CACHE says where.
-    List<String> inside = ['WHALEKEEPER_SCOPE=' + scope, Steps.INSIDE + '=' + c.image]
+    List<String> inside = ['WHALEKEEPER_SCOPE=' + scope, Resolver.INSIDE + '=' + c.image]
     if (!wk.env('WHALEKEEPER_CACHE')) {
         wk.onNode { inside << 'WHALEKEEPER_CACHE=' + pwd(tmp: true) + '/whalekeeper-cache' }
     }

@@ -38,7 +38,7 @@ class ResolveTest extends StepTestCase {
         h.step('dockerRun', [image: 'a'])
         h.step('dockerRun', [image: 'b'])
         assert h.resolverCalls().size() == 1
-        assert h.callsOf('writeFile').empty && !h.callsOf('libraryResource')*.args.contains(io.whalekeeper.Steps.CLI_RESOURCE)
+        assert h.callsOf('writeFile').empty && !h.callsOf('libraryResource')*.args.contains(io.whalekeeper.Resolver.CLI_RESOURCE)
         assert h.shCalls()*.env*.WK_BIN == ['/home/j/.cache/whalekeeper/cli-x/whalekeeper.js'] * 2
     }
 

@@ -26,7 +26,7 @@ class PipelineHarness {
     static final File ROOT = new File(System.getProperty('wk.root', '.')).canonicalFile
 
     /** The resolver script (resources/io/whalekeeper/install.sh) as libraryResource hands it to `sh`. */
-    static final String RESOLVER = new File(ROOT, 'resources/' + io.whalekeeper.Steps.RESOLVE_RESOURCE).text
+    static final String RESOLVER = new File(ROOT, 'resources/' + io.whalekeeper.Resolver.RESOLVE_RESOURCE).text
 
     /** Every step called, in order: [step: name, args: what it got, stage: name, branch: name]. */
     final List<Map> calls = Collections.synchronizedList([])
@@ -91,7 +91,7 @@ class PipelineHarness {
 
     PipelineHarness() {
         // A new build: the library's statics (the CLI resolved per node) start empty, as with Jenkins' per-build loading.
-        io.whalekeeper.Steps.RESOLVED.clear()
+        io.whalekeeper.Resolver.RESOLVED.clear()
         sandboxEnv = new SandboxEnv(env, { currentEnv() })
         binding.setVariable('env', sandboxEnv)
         binding.setVariable('sh', { Object arg ->
