@@ -33,10 +33,10 @@ import org.codehaus.groovy.syntax.Types
  * The compile-time half of the sandbox checker, as groovy-sandbox's SandboxTransformer does for Script Security:
  * rewrites every explicit method call (`a.m(x)`, `Type.m(x)`, `a?.m()`, `a*.m()`), property read and write, subscript
  * (`a[i]`, `a[i] = v`), constructor call, `in`, `==~`/`=~`, comparison and arithmetic operator into a call of
- * Checker, which checks the member against the lists and then performs it. Calls without a receiver (`sh(…)`,
- * `error(…)`, the class's own methods, a closure variable's `body()`) are the script's steps and globals or the
- * library's own code, which Pipeline and Script Security allow, and are left as they are, as are casts (Pipeline
- * allows asType) and GStrings (Pipeline allows GStringImpl).
+ * Checker, which checks the member against the lists and then performs it. A closure variable's `body()` is
+ * `body.call()` by now, and checked as such. Calls without a receiver (`sh(…)`, `error(…)`, the class's own methods)
+ * are the script's steps and globals or the library's own code, which Pipeline and Script Security allow, and are
+ * left as they are, as are casts (Pipeline allows asType) and GStrings (Pipeline allows GStringImpl).
  *
  * Applied to the sources whose name matches `include` (by default: the library, vars/ and src/io/whalekeeper/).
  */
