@@ -1,4 +1,5 @@
 import io.whalekeeper.Commands
+import io.whalekeeper.Resolver
 import io.whalekeeper.Steps
 
 /**
@@ -26,17 +27,24 @@ def call(Map config = [:], Closure body) {
     if (problem) {
         wk.fail(problem)
     }
+    // The body's library steps find the CLI in the container (WHALEKEEPER_INSIDE); the library's own CLI is unpacked
+    // into the workspace's temporary directory, which the container shares, unless WHALEKEEPER_CACHE says where.
+    List<String> inside = ['WHALEKEEPER_SCOPE=' + scope, Resolver.INSIDE + '=' + c.image]
+    if (!wk.env('WHALEKEEPER_CACHE')) {
+        wk.onNode { inside << 'WHALEKEEPER_CACHE=' + pwd(tmp: true) + '/whalekeeper-cache' }
+    }
     boolean bodyFailed = true
     try {
         Object result = null
-        withEnv(['WHALEKEEPER_SCOPE=' + scope]) {
+        withEnv(inside) {
             result = wk.insideContainer(c.image, Commands.tokenizedArgs(runArgs), body)
         }
         bodyFailed = false
         return result
     } finally {
         // Docker Pipeline stops and removes its container itself; this removes it when that failed, and everything
-        // else the body started in this scope. A failed clean-up never replaces the body's own error.
-        wk.cliTolerant(Commands.cleanBuild(scope), c.failOnError && !bodyFailed)
+        // else the body started in this scope, with the agent's CLI. A failed clean-up (finding the CLI included)
+        // never replaces the body's own error.
+        wk.cleanup(Commands.cleanBuild(scope), c.failOnError, bodyFailed)
     }
 }

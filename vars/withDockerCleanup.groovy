@@ -29,10 +29,10 @@ def call(Map config = [:], Closure body) {
         bodyFailed = false
         return result
     } finally {
-        // A failed clean-up never replaces the body's own error.
-        wk.cliTolerant(Commands.cleanBuild(scope), c.failOnError && !bodyFailed)
+        // A failed clean-up (finding the CLI included) never replaces the body's own error.
+        wk.cleanup(Commands.cleanBuild(scope), c.failOnError, bodyFailed)
         if (c.agent) {
-            wk.cliTolerant(Commands.cleanAgent(c + [keepImages: []]), c.failOnError && !bodyFailed)
+            wk.cleanup(Commands.cleanAgent(c + [keepImages: []]), c.failOnError, bodyFailed)
         }
     }
 }

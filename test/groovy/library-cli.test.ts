@@ -144,7 +144,45 @@ describe('the resolver (install.sh)', () => {
     expect(ok.stdout).toMatch(/dist\/whalekeeper\.js$/);
     const broken = await resolve(box, { WHALEKEEPER_BIN: join(box.dir, 'nope') });
     expect(broken.exitCode).toBe(127);
-    expect(broken.stderr).toContain(`WHALEKEEPER_BIN=${join(box.dir, 'nope')} does not run`);
+    expect(broken.stderr).toContain(`WHALEKEEPER_BIN=${join(box.dir, 'nope')} does not exist`);
+  });
+
+  it('WHALEKEEPER_BIN is checked as the steps run it: a wrapper script works, without node on PATH', async () => {
+    // given a wrapper (as a version manager's shim is) that runs the built CLI with an absolute node
+    const box = agent();
+    const wrapper = join(box.dir, 'whalekeeper');
+    const cli = fileURLToPath(new URL('../../dist/whalekeeper.js', import.meta.url));
+    writeFileSync(wrapper, `#!/bin/sh\nexec '${node}' '${cli}' "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    // when the resolver checks it on a PATH without node
+    const result = await resolve(box, { WHALEKEEPER_BIN: wrapper }, '/usr/bin:/bin'.split(':').filter((d) => !existsSync(join(d, 'node'))).join(':'));
+    // then it is used as it is, and it runs as the steps run it
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toBe(wrapper);
+    const run = await execa(wrapper, ['--version'], { reject: false, stdin: 'ignore' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('WHALEKEEPER_BIN without its execute bit, or not answering --version, is refused naming the file', async () => {
+    const box = agent();
+    // given a copy of the CLI without its execute bit (node would run it; the steps cannot)
+    const plain = join(box.dir, 'whalekeeper.js');
+    writeFileSync(plain, readFileSync(fileURLToPath(new URL('../../dist/whalekeeper.js', import.meta.url))));
+    chmodSync(plain, 0o644);
+    const notExecutable = await resolve(box, { WHALEKEEPER_BIN: plain });
+    expect(notExecutable.exitCode).toBe(126);
+    expect(notExecutable.stdout).toBe('');
+    expect(notExecutable.stderr).toContain(`WHALEKEEPER_BIN=${plain} is not an executable file`);
+    expect(notExecutable.stderr).toContain('chmod +x');
+    // and an executable that fails --version
+    const liar = join(box.dir, 'liar');
+    writeFileSync(liar, '#!/bin/sh\necho "no such option: $1" >&2\nexit 3\n');
+    chmodSync(liar, 0o755);
+    const silent = await resolve(box, { WHALEKEEPER_BIN: liar });
+    expect(silent.exitCode).toBe(127);
+    expect(silent.stderr).toContain(`WHALEKEEPER_BIN=${liar} does not run: "${liar}" --version exited with 3:`);
+    expect(silent.stderr).toContain('  no such option: --version');
   });
 });
 

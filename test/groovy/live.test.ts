@@ -140,6 +140,58 @@ describe('the steps live, on the private engine', () => {
     expect(await containerIds(host, `label=whalekeeper.build=${build(n)}`)).toEqual([]);
   }, 120_000);
 
+  it('dockerInside { dockerRun(...) }: the CLI is found in the container (Node and docker there), runs there, and nothing is left', async () => {
+    // given an image whose container gets Node and the docker client from the machine (its /usr mounted read-only)
+    // and the private engine's socket
+    const n = `${number}4`;
+    const socket = host.replace(/^unix:\/\//, '');
+    // (at the same path: the docker client that runs `docker exec` sees the withEnv DOCKER_HOST too, as Jenkins' does)
+    const mounts = ['-v', '/usr:/usr:ro', '-v', '/usr/lib:/lib:ro', '-v', '/usr/lib64:/lib64:ro', '-v', `${socket}:${socket}`];
+    // when a fresh agent (no WHALEKEEPER_BIN, empty cache) runs dockerRun inside the block
+    const run = await runLive(`
+      node('agent-1') {
+        dockerInside(image: '${TEST_IMAGE}', args: ${JSON.stringify(mounts).replace(/"/g, "'")}) {
+          withEnv(['DOCKER_HOST=${host}', 'PATH=/usr/local/bin:/usr/bin:/bin']) {
+            String out = dockerRun(image: '${TEST_IMAGE}', command: ['echo', 'hello from inside'], returnStdout: true)
+            writeFile(file: 'inside.txt', text: out)
+          }
+        }
+        dockerRun(image: '${TEST_IMAGE}', command: ['true'])
+      }`, setup(n));
+    expectPassed(run);
+    // then the container's run printed its output, and the CLI was resolved in the container (its sh went through
+    // docker exec), the bundle unpacked into the workspace's @tmp; the block's clean-up and the later step on the
+    // agent resolved the agent's CLI (once)
+    expect(readFileSync(join(work, n, 'workspace', 'inside.txt'), 'utf8')).toBe('hello from inside\n');
+    const resolver = shCalls(run).filter((c) => c.script === RESOLVER);
+    // (in the container: asked for the bundle, then unpacked it; on the agent: once, or twice when its cache is new)
+    expect(resolver.slice(0, 2).map((c) => Boolean(c.container))).toEqual([true, true]);
+    expect(resolver.slice(2).length).toBeGreaterThanOrEqual(1);
+    expect(resolver.slice(2).length).toBeLessThanOrEqual(2);
+    expect(resolver.slice(2).some((c) => c.container)).toBe(false);
+    expect(resolver[0]!.env.WHALEKEEPER_CACHE).toBe(`${join(work, n, 'workspace')}@tmp/whalekeeper-cache`);
+    const cli = shCalls(run).filter((c) => c.script.includes('--argv-env WK_ARGV'));
+    expect(cli.map((c) => Boolean(c.container))).toEqual([true, false, false]);
+    expect(await containerIds(host, `label=whalekeeper.build=${build(n)}`)).toEqual([]);
+  }, 120_000);
+
+  it('dockerInside { dockerRun(...) } in an image without Node: the step fails naming the image and what is missing; the block still cleans up', async () => {
+    const n = `${number}5`;
+    const run = await runLive(`
+      node('agent-1') {
+        dockerInside(image: '${TEST_IMAGE}') {
+          dockerRun(image: '${TEST_IMAGE}', command: ['true'])
+        }
+      }`, setup(n));
+    expect(run.error).toContain(`dockerRun: could not find the whalekeeper CLI inside the dockerInside container of ${TEST_IMAGE}`);
+    expect(run.error).toContain('the image needs Node.js 20.19 or later on PATH, or mount an installed whalekeeper and set WHALEKEEPER_BIN');
+    // the resolver's own line says which node is missing, from inside the container
+    expect(run.log).toContain('Node.js 20.19 or later is needed on this agent, and there is no node on PATH');
+    // and the block's clean-up ran on the agent: no container of the build remains
+    expect(shCalls(run).filter((c) => c.script.includes('--argv-env WK_ARGV') && !c.container)).toHaveLength(1);
+    expect(await containerIds(host, `label=whalekeeper.build=${build(n)}`)).toEqual([]);
+  }, 120_000);
+
   it('dockerInside: when the plugin leaves its container (a lost agent), the labels find it and the block removes it', async () => {
     // given the withDockerContainer stand-in leaving its container behind
     const n = `${number}3`;

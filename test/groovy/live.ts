@@ -50,7 +50,7 @@ export async function runLive(pipeline: string, setup: LiveSetup): Promise<LiveR
   const setupFile = `${file}.setup.json`;
   writeFileSync(file, pipeline);
   writeFileSync(setupFile, JSON.stringify({ workspace, base: setup.base, env: setup.env, credentials: setup.credentials ?? {}, loseContainers: setup.loseContainers ?? false }));
-  const result = await execa('groovy', ['-cp', 'src:test/groovy/stubs:test/groovy/harness', 'test/groovy/run-live.groovy', file, out, setupFile], {
+  const result = await execa('groovy', ['-cp', 'src:test/groovy/stubs:test/groovy/sandbox:test/groovy/harness', 'test/groovy/run-live.groovy', file, out, setupFile], {
     cwd: root,
     stdin: 'ignore',
     reject: false,

@@ -27,7 +27,7 @@ export async function recordStages(work: string, jenkinsfile: string, env: Recor
   const out = join(work, 'recorded.json');
   writeFileSync(envFile, JSON.stringify(env));
   writeFileSync(overridesFile, JSON.stringify(overrides));
-  await execa('groovy', ['-cp', 'src:test/groovy/stubs:test/groovy/harness', 'test/groovy/record-stages.groovy', jenkinsfile, out, envFile, overridesFile], {
+  await execa('groovy', ['-cp', 'src:test/groovy/stubs:test/groovy/sandbox:test/groovy/harness', 'test/groovy/record-stages.groovy', jenkinsfile, out, envFile, overridesFile], {
     cwd: root,
     stdin: 'ignore',
   });

@@ -1,6 +1,6 @@
 // Records what the steps of a Jenkinsfile hand to `sh`, stage by stage, as JSON: the script, the withEnv overlay and
 // the build environment in force. The end-to-end test replays them in /bin/sh against a real engine.
-// Usage (from the repository root): groovy -cp src:test/groovy/stubs:test/groovy/harness \
+// Usage (from the repository root): groovy -cp src:test/groovy/stubs:test/groovy/sandbox:test/groovy/harness \
 //   test/groovy/record-stages.groovy JENKINSFILE OUT.json ENV.json [OVERRIDES.json]
 import groovy.json.JsonOutput
 import groovy.json.JsonSlurper

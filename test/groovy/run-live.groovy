@@ -1,7 +1,7 @@
 // Runs a pipeline in the Groovy harness in live mode: every `sh` really runs in /bin/sh -xe (or through `docker exec`
 // inside the withDockerContainer stand-in) against the engine in DOCKER_HOST, as Jenkins would run it on an agent.
 // Writes what happened as JSON: every recorded call, the console log, and the error the pipeline ended with.
-// Usage (from the repository root): groovy -cp src:test/groovy/stubs:test/groovy/harness \
+// Usage (from the repository root): groovy -cp src:test/groovy/stubs:test/groovy/sandbox:test/groovy/harness \
 //   test/groovy/run-live.groovy PIPELINE OUT.json SETUP.json
 //   SETUP: {workspace, base: {PATH, HOME, DOCKER_HOST…}, env: {build environment}, credentials: {id: {...}},
 //          loseContainers: the withDockerContainer stand-in leaves its containers (a lost agent)}

@@ -12,14 +12,37 @@ jars=/usr/share/java
 cp="$classes:$jars/groovy-all.jar:$jars/junit4.jar:$jars/hamcrest-core.jar"
 
 cd "$root"
-mapfile -t sources < <(find src -name '*.groovy'; find test/groovy/stubs test/groovy/harness test/groovy/tests -name '*.groovy')
-echo "groovy: compiling ${#sources[@]} files"
-groovyc -d "$classes" -cp "$cp" "${sources[@]}"
+# First the stand-ins for Jenkins' classes and the sandbox checker, then the library (compiled with the checker:
+# sandbox/config.groovy applies it to src/io/whalekeeper/ only), the harness and the tests.
+mapfile -t checker < <(find test/groovy/stubs test/groovy/sandbox/io -name '*.groovy')
+mapfile -t sources < <(find src -name '*.groovy'; find test/groovy/harness test/groovy/tests -name '*.groovy')
+echo "groovy: compiling $(( ${#checker[@]} + ${#sources[@]} )) files"
+groovyc -d "$classes" -cp "$cp" "${checker[@]}"
+CLASSPATH="$cp" groovyc -d "$classes" -cp "$cp" --configscript test/groovy/sandbox/config.groovy "${sources[@]}"
 
 mapfile -t tests < <(find test/groovy/tests -name '*Test.groovy' -printf 'io.whalekeeper.test.%f\n' | sed 's/\.groovy$//' | sort)
 echo "groovy: running ${#tests[@]} test classes"
 status=0
-java -Dwk.root="$root" -cp "$cp" org.junit.runner.JUnitCore "${tests[@]}" || status=1
+record=$out/library-signatures.txt
+java -Dwk.root="$root" -Dwk.sandbox.record="$record" ${WK_SANDBOX_LISTS:+-Dwk.sandbox.lists="$WK_SANDBOX_LISTS"} -cp "$cp" org.junit.runner.JUnitCore "${tests[@]}" || status=1
+
+# The sandbox checker's account of the run: no call of the library was rejected, and the signatures it relied on are
+# exactly the project's record (WK_SANDBOX_RECORD=write rewrites the record from this run).
+fixture=test/groovy/fixtures/script-security/library-signatures.txt
+if [ -s "$record.rejected" ]; then
+  echo "groovy: the sandbox rejected calls of the library:" >&2
+  sort -u "$record.rejected" >&2
+  status=1
+fi
+if [ "${WK_SANDBOX_RECORD:-}" = write ] && [ -s "$record" ]; then
+  { sed -n '/^#/p' "$fixture" 2>/dev/null || true; cat "$record"; } > "$record.new" && mv "$record.new" "$fixture"
+  echo "groovy: wrote $(wc -l < "$record") signatures to $fixture"
+elif ! diff -u <(grep -v '^#' "$fixture" 2>/dev/null) "$record"; then
+  echo "groovy: the signatures the library used differ from $fixture (above; WK_SANDBOX_RECORD=write rewrites it)" >&2
+  status=1
+else
+  echo "groovy: sandbox: $(wc -l < "$record") signatures used, as recorded"
+fi
 
 echo "groovy: CodeNarc"
 lint=$out/lint

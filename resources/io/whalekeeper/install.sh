@@ -1,19 +1,43 @@
 #!/bin/sh
 # Finds the whalekeeper CLI for the library's steps and prints the path of its binary on the last line of stdout.
 # Run once per node per build through `sh`, with every value in the environment (this text is constant):
-#   WHALEKEEPER_BIN     an installed whalekeeper to use as it is (checked to run)
+#   WHALEKEEPER_BIN     an installed whalekeeper to use as it is (any executable; checked by running it with --version)
 #   WK_CLI_ID           the SHA-256 of the CLI bundle of the library's own revision (whalekeeper-cli.sha256)
 #   WK_CLI_TARBALL      that bundle, written next to the workspace by the step (only when this script asked for it)
 #   WHALEKEEPER_CACHE   where bundles are unpacked (default: $XDG_CACHE_HOME/whalekeeper or ~/.cache/whalekeeper)
 #   WK_NPM_VERSION      with WHALEKEEPER_SOURCE=registry: the published version to install with npm instead, and
 #   WK_NPM_INTEGRITY    its integrity hash (resources/io/whalekeeper/version.txt and integrity.txt): npm ci checks it
 # Prints NEED_CLI when the cache holds no working CLI of this revision and no bundle was given: the step then writes
-# the bundle (libraryResource) and runs this again. Node.js 20.19 or later must be on PATH, whatever the source.
+# the bundle (libraryResource) and runs this again. Node.js 20.19 or later must be on PATH, unless WHALEKEEPER_BIN is set.
 # Safe when several builds start at once: each unpacks into its own temporary directory, then renames it into place
 # with rename(2), which is atomic and fails when another build got there first (that one is then used).
 set -eu
 
-# 1. Node: the CLI is a Node program (dist/whalekeeper.js), so without a recent enough Node nothing else matters.
+# 1. A whalekeeper the agent's owner installed: checked as the steps run it, executed directly ("$WK_BIN" …), so any
+# executable that answers --version will do (dist/whalekeeper.js, a wrapper script, a version manager's shim); it
+# brings its own Node, so none is asked for on PATH.
+if [ -n "${WHALEKEEPER_BIN:-}" ]; then
+  if [ ! -e "$WHALEKEEPER_BIN" ]; then
+    echo "whalekeeper: WHALEKEEPER_BIN=$WHALEKEEPER_BIN does not exist on this agent (or in this container)." >&2
+    exit 127
+  fi
+  if [ -d "$WHALEKEEPER_BIN" ] || [ ! -x "$WHALEKEEPER_BIN" ]; then
+    echo "whalekeeper: WHALEKEEPER_BIN=$WHALEKEEPER_BIN is not an executable file; the steps run it directly" >&2
+    echo "  (\"\$WHALEKEEPER_BIN\" --argv-env …): chmod +x it, or point WHALEKEEPER_BIN at the installed whalekeeper." >&2
+    exit 126
+  fi
+  wk_status=0
+  wk_version=$("$WHALEKEEPER_BIN" --version 2>&1) || wk_status=$?
+  if [ "$wk_status" != 0 ]; then
+    echo "whalekeeper: WHALEKEEPER_BIN=$WHALEKEEPER_BIN does not run: \"$WHALEKEEPER_BIN\" --version exited with $wk_status:" >&2
+    printf '%s\n' "$wk_version" | sed -n '1,5s/^/  /p' >&2
+    exit 127
+  fi
+  printf '%s\n' "$WHALEKEEPER_BIN"
+  exit 0
+fi
+
+# 2. Node: the CLI is a Node program (dist/whalekeeper.js), so without a recent enough Node nothing else matters.
 if ! command -v node >/dev/null 2>&1; then
   echo "whalekeeper: Node.js 20.19 or later is needed on this agent, and there is no node on PATH ($PATH)." >&2
   echo "  Install Node.js on the agent (or use the NodeJS plugin's nodejs(...) { } block, or run the step in a" >&2
@@ -27,20 +51,11 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
   exit 127
 fi
 
-# Whether a whalekeeper binary runs here (a cache left half-written, or copied from another machine, may not).
+# Whether a whalekeeper binary runs here as the steps run it, directly (a cache left half-written, copied from another
+# machine, or without its execute bit, does not).
 runs() {
-  [ -f "$1" ] && node "$1" --version >/dev/null 2>&1
+  [ -f "$1" ] && [ -x "$1" ] && "$1" --version >/dev/null 2>&1
 }
-
-# 2. A binary the agent's owner installed.
-if [ -n "${WHALEKEEPER_BIN:-}" ]; then
-  if ! runs "$WHALEKEEPER_BIN"; then
-    echo "whalekeeper: WHALEKEEPER_BIN=$WHALEKEEPER_BIN does not run (node $WHALEKEEPER_BIN --version failed)." >&2
-    exit 127
-  fi
-  printf '%s\n' "$WHALEKEEPER_BIN"
-  exit 0
-fi
 
 cache=${WHALEKEEPER_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/whalekeeper}
 
@@ -118,7 +133,7 @@ trap 'rm -f "$tarball"; rm -rf "$tmp"' EXIT
 echo "whalekeeper: unpacking the CLI of this library's revision into $dir" >&2
 tar -xzf "$tarball" -C "$tmp"
 if ! runs "$tmp/whalekeeper.js"; then
-  echo "whalekeeper: the unpacked CLI does not run (node $tmp/whalekeeper.js --version failed)" >&2
+  echo "whalekeeper: the unpacked CLI does not run (\"$tmp/whalekeeper.js\" --version failed)" >&2
   exit 1
 fi
 # A stale directory of the same id (it did not run) makes room; rename(2) is atomic, and when another build renamed

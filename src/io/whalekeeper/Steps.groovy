@@ -3,10 +3,11 @@ package io.whalekeeper
 import com.cloudbees.groovy.cps.NonCPS
 
 /**
- * What every step of the library shares: parameter checks, finding the CLI (once per node per build), and calling it.
- * The only scripts ever handed to `sh` are the constants below and the resolver resource; values travel through
- * `withEnv`. Sandbox-safe: only calls on script-security's generic whitelist (test/groovy/tests/SandboxTest.groovy
- * lists them), `env` read as properties, never by subscript (`getAt`, which the sandbox rejects).
+ * What every step of the library shares: parameter checks, finding the CLI (Resolver: once per place per build), and calling it.
+ * The only scripts ever handed to `sh` are the constants below and the resolver resource (Resolver); values travel through
+ * `withEnv`. Sandbox-safe: only calls Script Security's lists allow (the Groovy suite's sandbox checker judges each;
+ * test/groovy/fixtures/script-security/library-signatures.txt records them), `env` read as properties, never by
+ * subscript (`getAt`, which the sandbox rejects).
  */
 class Steps implements Serializable {
 
@@ -35,25 +36,6 @@ WK_EOF'''
 
     /** Removes the build-private DOCKER_CONFIG (the stored credentials with it). */
     static final String LOGOUT_SCRIPT = 'rm -rf "$DOCKER_CONFIG"'
-
-    /** Finds (or unpacks) the CLI and checks Node; prints the binary's path, or NEED_CLI when the bundle is wanted. */
-    static final String RESOLVE_RESOURCE = 'io/whalekeeper/install.sh'
-
-    /** The CLI of this very revision: `npm run build`'s dist/, packed by scripts/pack-library-cli.mjs. */
-    static final String CLI_RESOURCE = 'io/whalekeeper/whalekeeper-cli.tgz'
-
-    /** The SHA-256 of CLI_RESOURCE: names the unpacked CLI in the agent's cache. */
-    static final String CLI_ID_RESOURCE = 'io/whalekeeper/whalekeeper-cli.sha256'
-
-    /** The option WHALEKEEPER_SOURCE=registry: a published version (package.json's) and its integrity hash. */
-    static final String VERSION_RESOURCE = 'io/whalekeeper/version.txt'
-    static final String INTEGRITY_RESOURCE = 'io/whalekeeper/integrity.txt'
-
-    /** What the resolver prints when the cache has no working CLI of this revision. */
-    static final String NEED_CLI = 'NEED_CLI'
-
-    /** The resolved CLI per build and node ("BUILD_TAG NODE_NAME" -> path): resolved once, not per step call. */
-    private static final Map<String, String> RESOLVED = [:]
 
     private final Object script
     private final String step
@@ -258,81 +240,34 @@ WK_EOF'''
         }
     }
 
-    /**
-     * The CLI to run, resolved once per node per build: a Unix agent (isUnix), Node >= 20.19 on PATH, then
-     * WHALEKEEPER_BIN when set, else the CLI of this library's own revision, unpacked once per agent from the
-     * library's resources into the agent's cache (and used from there only when it runs).
-     */
-    @SuppressWarnings('UnnecessarySubstring') // substring is on the sandbox's whitelist; a String subscript is a GDK call
+    /** The CLI to run here, resolved once per place per build (Resolver). */
     String locate() {
-        String key = (env('BUILD_TAG') ?: buildId() ?: '') + ' ' + (env('NODE_NAME') ?: 'built-in')
-        String known = RESOLVED.get(key)
-        if (known) {
-            return known
-        }
-        String bin = ''
-        onNode {
-            if (!script.isUnix()) {
-                fail('runs on Unix agents only (it calls the whalekeeper CLI through sh); this agent is Windows. ' +
-                    'Run the stage on a Linux agent, e.g. agent { label \'docker\' }')
-            }
-            String resolver = script.libraryResource(RESOLVE_RESOURCE)
-            String id = script.libraryResource(CLI_ID_RESOURCE).toString().trim()
-            List<String> vars = ['WK_CLI_ID=' + id]
-            if (env('WHALEKEEPER_SOURCE') == 'registry' && !env('WHALEKEEPER_BIN')) {
-                vars += registryPin()
-            }
-            String first = resolve(resolver, vars)
-            if (first == NEED_CLI) {
-                // Only on an agent without this revision's CLI: the bundle crosses to the agent once.
-                String tarball = '.whalekeeper-cli-' + id.substring(0, 16) + '.tgz'
-                script.writeFile(file: tarball, encoding: 'Base64',
-                    text: script.libraryResource(resource: CLI_RESOURCE, encoding: 'Base64'))
-                first = resolve(resolver, ['WK_CLI_ID=' + id, 'WK_CLI_TARBALL=' + tarball])
-            }
-            // WHALEKEEPER_BIN is used as it is (the resolver checked that it runs): a path is never re-read from output.
-            bin = env('WHALEKEEPER_BIN') ?: first
-        }
-        if (!bin || bin == NEED_CLI) {
-            fail('the whalekeeper resolver printed no path; set WHALEKEEPER_BIN to an installed whalekeeper')
-        }
-        RESOLVED.put(key, bin)
-        return bin
+        return new Resolver(this, script).locate()
     }
 
     /**
-     * WHALEKEEPER_SOURCE=registry: the published version to install with npm, pinned by the integrity hash this
-     * revision keeps in its resources; fails when it keeps none (nothing published for it).
+     * A block's clean-up (withDockerCleanup, dockerInside), run in `finally`: its failure, finding the CLI included,
+     * fails the step only with failOnError after a body that succeeded; otherwise it is reported and the body's own
+     * result or error stands. An abort during the clean-up of a body that succeeded still aborts.
      */
-    List<String> registryPin() {
-        String version = script.libraryResource(VERSION_RESOURCE).toString().trim()
-        String integrity = script.libraryResource(INTEGRITY_RESOURCE).toString().trim()
-        if (!integrity) {
-            fail("WHALEKEEPER_SOURCE=registry: this revision of the library pins no published whalekeeper@${version} " +
-                '(resources/io/whalekeeper/integrity.txt is empty); unset WHALEKEEPER_SOURCE to use the CLI the ' +
-                'library brings, or set WHALEKEEPER_BIN')
-        }
-        return ['WK_NPM_VERSION=' + version, 'WK_NPM_INTEGRITY=' + integrity]
-    }
-
-    /**
-     * Runs the resolver with `vars`; its last line (the path, or NEED_CLI), or the step fails naming the cause. Not
-     * private, as registryPin: locate calls them from a closure, and CPS closures cannot call private methods.
-     */
-    String resolve(String resolver, List<String> vars) {
-        String output = ''
+    int cleanup(List<String> argv, boolean failOnError, boolean bodyFailed, List<String> extraEnv = []) {
         try {
-            script.withEnv(vars) {
-                output = script.sh(script: resolver, returnStdout: true).toString()
-            }
+            return cliTolerant(argv, failOnError && !bodyFailed, extraEnv)
         } catch (Exception e) {
-            if (isMissingNode(e)) {
+            if ((failOnError && !bodyFailed) || (!bodyFailed && isInterruption(e))) {
                 throw e
             }
-            fail('could not find the whalekeeper CLI on this agent (the reason is in the lines above: Node.js 20.19 or ' +
-                'later must be on PATH, or set WHALEKEEPER_BIN to an installed whalekeeper) [' + e.message + ']')
+            String then = bodyFailed ? '; the block\'s own error follows' : '; the build goes on'
+            script.echo("${step}: the clean-up (`whalekeeper ${Commands.commandOf(argv)}`) could not run: " +
+                (e.message ?: e.getClass().simpleName) + then)
+            return -1
         }
-        return Commands.lastLine(output)
+    }
+
+    /** True for an abort (Jenkins' FlowInterruptedException). */
+    @NonCPS
+    static boolean isInterruption(Throwable e) {
+        return e.getClass().name.endsWith('.FlowInterruptedException')
     }
 
     /** True for what Jenkins throws when a step that needs a workspace runs outside `node`. */

@@ -83,4 +83,71 @@ class DockerInsideTest extends StepTestCase {
             'dockerInside: image must not start with \'-\' (it is an operand, not an option)'
         assert errorOf { h.step('dockerInside', [image: 'x'], null) } == 'dockerInside: needs a body: dockerInside(image: …) { sh … }'
     }
+
+    @Test
+    void 'library steps in the body find the CLI in the container, not in the agent cache, and the clean-up finds the agent one'() {
+        // given a step on the agent first (the agent's CLI is resolved and cached)
+        h.env.remove('WHALEKEEPER_BIN')
+        h.resolverResult = { Map call -> '/cache/whalekeeper/cli-x/whalekeeper.js\n' }
+        h.step('dockerRun', [image: 'a'])
+        // when dockerRun runs inside a dockerInside body
+        h.step('dockerInside', [image: 'node:22'], { h.step('dockerRun', [image: 'b']) })
+        // then the CLI was resolved again, in the container: the resolver saw the image and a cache the container shares
+        List<Map> resolved = h.resolverCalls()
+        assert resolved.size() == 2
+        assert resolved[1].env.WHALEKEEPER_INSIDE == 'node:22'
+        assert resolved[1].env.WHALEKEEPER_CACHE == '/workspace/app@tmp/whalekeeper-cache'
+        assert resolved[0].env.WHALEKEEPER_INSIDE == null
+        // and the block's clean-up, on the agent again, used the agent's cached CLI
+        assert h.cliArgvs()*.getAt(0) == ['run', 'run', '--scope']
+        // a second block resolves in its own container again
+        h.step('dockerInside', [image: 'node:22'], { h.step('dockerRun', [image: 'c']) })
+        assert h.resolverCalls().size() == 3
+    }
+
+    @Test
+    void 'a container without what the CLI needs: the body step fails naming the image and what is missing, and the block cleans up'() {
+        h.env.remove('WHALEKEEPER_BIN')
+        h.resolverResult = { Map call ->
+            if (call.env.WHALEKEEPER_INSIDE) {
+                throw new StepError('script returned exit code 127')
+            }
+            return '/cache/whalekeeper/cli-x/whalekeeper.js\n'
+        }
+        assert errorOf { h.step('dockerInside', [image: 'busybox:1'], { h.step('dockerRun', [image: 'b']) }) } ==
+            'dockerRun: could not find the whalekeeper CLI inside the dockerInside container of busybox:1 (the reason is ' +
+            'in the lines above): the image needs Node.js 20.19 or later on PATH, or mount an installed whalekeeper and ' +
+            'set WHALEKEEPER_BIN to its path in the container [script returned exit code 127]'
+        assert h.cliArgvs().size() == 1 && h.cliArgvs()[0][2] == 'clean'
+        // with WHALEKEEPER_BIN set (an agent path the container may not have), the message names it
+        h.env.WHALEKEEPER_BIN = BIN
+        h.resolverResult = { Map call -> throw new StepError('script returned exit code 127') }
+        String message = errorOf { h.step('dockerInside', [image: 'busybox:1'], { h.step('dockerRun', [image: 'b']) }) }
+        assert message.contains("WHALEKEEPER_BIN=${BIN} must be an executable in the container that answers --version")
+    }
+
+    @Test
+    void 'a clean-up that cannot find the CLI never replaces the body error, and fails a good body only with failOnError'() {
+        [{ Closure body -> h.step('dockerInside', [image: 'x'], body) },
+         { Closure body -> h.step('withDockerCleanup', [:], body) }].each { Closure block ->
+            // given an agent where the resolver fails
+            h = new PipelineHarness()
+            h.resolverResult = { Map call -> throw new StepError('script returned exit code 127') }
+            // when the body fails: its own error comes through, and the log says the clean-up could not run
+            IllegalStateException thrown = new IllegalStateException('tests failed')
+            try {
+                block { throw thrown }
+                assert false
+            } catch (Throwable e) {
+                assert e.is(thrown)
+            }
+            assert h.callsOf('echo')*.args.any { it.contains('the clean-up (`whalekeeper clean`) could not run') &&
+                it.endsWith("the block's own error follows") }
+            // when the body succeeds: its result stands, unless failOnError
+            assert block { 'ok' } == 'ok'
+        }
+        h = new PipelineHarness()
+        h.resolverResult = { Map call -> throw new StepError('script returned exit code 127') }
+        assert errorOf { h.step('withDockerCleanup', [failOnError: true], { 'ok' }) }.startsWith('withDockerCleanup: could not find')
+    }
 }

@@ -38,7 +38,7 @@ class ResolveTest extends StepTestCase {
         h.step('dockerRun', [image: 'a'])
         h.step('dockerRun', [image: 'b'])
         assert h.resolverCalls().size() == 1
-        assert h.callsOf('writeFile').empty && !h.callsOf('libraryResource')*.args.contains(io.whalekeeper.Steps.CLI_RESOURCE)
+        assert h.callsOf('writeFile').empty && !h.callsOf('libraryResource')*.args.contains(io.whalekeeper.Resolver.CLI_RESOURCE)
         assert h.shCalls()*.env*.WK_BIN == ['/home/j/.cache/whalekeeper/cli-x/whalekeeper.js'] * 2
     }
 
@@ -81,8 +81,29 @@ class ResolveTest extends StepTestCase {
     void 'when the resolver fails (no Node, Node too old), the step says what to do'() {
         // given what Jenkins' sh throws for a non-zero exit of a returnStdout script
         h.resolverResult = { Map call -> throw new StepError('script returned exit code 127') }
+        h.env.remove('WHALEKEEPER_BIN')
         assert errorOf { h.step('dockerRun', [image: 'a']) } == 'dockerRun: could not find the whalekeeper CLI on this ' +
             'agent (the reason is in the lines above: Node.js 20.19 or later must be on PATH, or set WHALEKEEPER_BIN to ' +
             'an installed whalekeeper) [script returned exit code 127]'
+    }
+
+    @Test
+    void 'when WHALEKEEPER_BIN does not run (not executable, no answer to --version), the step names it'() {
+        h.resolverResult = { Map call -> throw new StepError('script returned exit code 126') }
+        assert errorOf { h.step('dockerRun', [image: 'a']) } == 'dockerRun: could not find the whalekeeper CLI on this ' +
+            'agent (the reason is in the lines above: WHALEKEEPER_BIN=' + BIN + ' must be an executable that answers ' +
+            '--version) [script returned exit code 126]'
+    }
+
+    @Test
+    void 'the CLI is resolved per place: a nodejs block (another PATH) resolves again, the same place does not'() {
+        // given a node whose PATH a nodejs { } block changes
+        h.env.PATH = '/usr/bin:/bin'
+        h.step('dockerRun', [image: 'a'])
+        h.step('dockerRun', [image: 'a'])
+        h.binding.getVariable('withEnv').call(['PATH=/opt/node-22/bin:/usr/bin:/bin']) { h.step('dockerRun', [image: 'a']) }
+        // then once for the node, once inside the block
+        assert h.resolverCalls().size() == 2
+        assert h.resolverCalls()[1].env.PATH == '/opt/node-22/bin:/usr/bin:/bin'
     }
 }

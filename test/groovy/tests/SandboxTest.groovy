@@ -1,155 +1,144 @@
 package io.whalekeeper.test
 
+import io.whalekeeper.sandbox.Checker
+import io.whalekeeper.sandbox.Lists
+import io.whalekeeper.sandbox.SandboxCustomizer
+import org.codehaus.groovy.control.CompilerConfiguration
+import org.jenkinsci.plugins.scriptsecurity.sandbox.RejectedAccessException
 import org.junit.Test
+import org.junit.runner.RunWith
+import org.junit.runners.Parameterized
 
 /**
- * The library under the Groovy sandbox (a folder-level or otherwise untrusted library): every JDK/GDK signature it
- * calls, each on script-security's generic-whitelist and none on what it rejects (both lists:
- * test/groovy/fixtures/script-security/, copied from the plugin's public sources, with where from), the forms that
- * resolve to rejected signatures absent from the sources, and every step, help example and example pipeline run in
- * the harness, whose `env` is the EnvActionImpl stand-in (SandboxEnv).
+ * The library under the Groovy sandbox (a folder-level or otherwise untrusted library): its vars/ and src/ are
+ * compiled with the sandbox checker (io.whalekeeper.sandbox), which judges every call they make by the lists named in
+ * each test's name (Lists.JUDGE). The checker proves it can fail (calls real controllers reject, each rejected with
+ * the signature to approve) and that it allows what they allow; then every step runs through it with every key its
+ * help documents, and every help example.
  */
+@RunWith(Parameterized)
 class SandboxTest {
 
-    static final File FIXTURES = new File(PipelineHarness.ROOT, 'test/groovy/fixtures/script-security')
-
-    /** Signatures as script-security names them, with where the library calls them. Pipeline steps and `env`'s own
-     *  getProperty/setProperty are whitelisted by their plugins (@Whitelisted) and are not listed. */
-    static final Map<String, String> LIBRARY_CALLS = [
-        'staticMethod groovy.json.JsonOutput toJson java.lang.String': 'Commands.json: each argv element',
-        'method java.lang.CharSequence isEmpty': 'Params.isEmpty',
-        'method java.lang.CharSequence length': 'Commands.splitStatus',
-        'method java.lang.Class getName': 'Steps.isMissingNode',
-        'method java.lang.Class getSimpleName': 'Params.describe, Steps.onNode',
-        'method java.lang.Iterable iterator': 'Params.resolve: for (entry in entrySet())',
-        'method java.lang.Object getClass': 'Params.describe, Steps.isMissingNode',
-        'method java.lang.Object toString': 'GStrings and values handed on as Strings',
-        'method java.lang.String contains java.lang.CharSequence': 'dockerBuild image check, Commands.tokenizedArgsProblem',
-        'method java.lang.String endsWith java.lang.String': 'Params.resolve (required mark), Commands.splitStatus',
-        'method java.lang.String lastIndexOf java.lang.String': 'Commands.splitStatus',
-        'method java.lang.String replace java.lang.CharSequence java.lang.CharSequence': 'Commands.buildId',
-        'method java.lang.String startsWith java.lang.String': 'Params.firstOptionLike',
-        'method java.lang.String substring int': 'Commands.splitStatus',
-        'method java.lang.String substring int int': 'Commands.splitStatus, Steps.locate',
-        'method java.lang.String trim': 'Commands.lastLine, Steps.locate',
-        'staticMethod java.lang.String valueOf java.lang.Object': 'Params.resolve: unknown keys',
-        'method java.lang.Throwable getMessage': 'Steps.isMissingNode, Steps.resolve',
-        'method java.util.Collection isEmpty': 'Params.isEmpty',
-        'method java.util.Collection size': 'Params.resolve, Commands.verifyProblem',
-        'method java.util.Map containsKey java.lang.Object': 'Params.resolve',
-        'method java.util.Map entrySet': 'Params.resolve',
-        'method java.util.Map get java.lang.Object': 'map.key on the config Maps, Steps.locate',
-        'method java.util.Map keySet': 'Params.resolve, Params.headerProblem',
-        'method java.util.Map put java.lang.Object java.lang.Object': 'Steps.locate',
-        'method java.util.Map$Entry getKey': 'Params.resolve',
-        'method java.util.Map$Entry getValue': 'Params.resolve',
-        'staticMethod java.util.UUID randomUUID': 'Steps.newScope, Steps.withRegistry',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods any java.lang.Iterable groovy.lang.Closure': 'Params.firstOptionLike',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods asBoolean java.lang.CharSequence': 'if (string) …',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods collect java.util.Collection groovy.lang.Closure': 'Commands.json',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods each java.util.List groovy.lang.Closure': 'Commands.cleanAgent, dockerInside',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods each java.util.Map groovy.lang.Closure': 'Commands.build, Params.resolve',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods every java.lang.Iterable groovy.lang.Closure': 'Params.strings',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods every java.util.Map groovy.lang.Closure': 'Params.stringMap',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods find java.util.Collection groovy.lang.Closure': 'Params.firstOptionLike',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods find java.util.Map groovy.lang.Closure': 'Params.resolve',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods findAll java.util.List groovy.lang.Closure': 'Commands.lastLine',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods findAll java.util.Set groovy.lang.Closure': 'Params.resolve',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods findIndexOf java.lang.Object groovy.lang.Closure': 'Params.describe',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.lang.String groovy.lang.IntRange': 'Params.typeOf',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.lang.String int': 'Params.article',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.util.List int': 'Commands.lastLine, dockerBuild',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.util.Map java.lang.Object': 'c[key] in Commands.verify',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods isCase java.util.Collection java.lang.Object': '`in` lists',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods join java.lang.Iterable java.lang.String': 'Commands.json, Params.resolve',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods leftShift java.util.List java.lang.Object': 'Commands.cleanAgent',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods plus java.lang.String java.lang.Object': 'String concatenation',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods plus java.util.List java.util.Collection': 'argv lists',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods plus java.util.Map java.util.Map': 'withDockerCleanup',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods putAt java.util.Map java.lang.Object java.lang.Object': 'Params.resolve',
-        'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods tokenize java.lang.String java.lang.String': 'dockerBuild',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter compareEqual java.lang.Object java.lang.Object': '==',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter compareGreaterThan java.lang.Object java.lang.Object': '>',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter compareLessThan java.lang.Object java.lang.Object': '<',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter compareNotEqual java.lang.Object java.lang.Object': '!=',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter isCase java.lang.Object java.lang.Object': 'switch',
-        'staticMethod org.codehaus.groovy.runtime.ScriptBytecodeAdapter matchRegex java.lang.Object java.lang.Object': '==~',
-        'staticMethod org.codehaus.groovy.runtime.StringGroovyMethods isInteger java.lang.String': 'Commands.splitStatus',
-        'staticMethod org.codehaus.groovy.runtime.StringGroovyMethods readLines java.lang.String': 'Commands.lastLine',
-        'staticMethod org.codehaus.groovy.runtime.StringGroovyMethods toInteger java.lang.String': 'Commands.splitStatus',
-    ]
-
-    static Set<String> signatures(String file) {
-        return new File(FIXTURES, file).readLines().findAll { it && !it.startsWith('#') } as Set
+    @Parameterized.Parameters(name = 'judged by {0}')
+    static List<Object[]> lists() {
+        return [[Lists.JUDGE] as Object[]]
     }
 
-    /** The library's Groovy sources, comments dropped. */
-    static Map<String, String> sources() {
-        List<File> files = new File(PipelineHarness.ROOT, 'vars').listFiles().findAll { it.name.endsWith('.groovy') } +
-            new File(PipelineHarness.ROOT, 'src/io/whalekeeper').listFiles().findAll { it.name.endsWith('.groovy') }
-        return files.collectEntries { File f ->
-            [(f.name): f.text.replaceAll(/(?s)\/\*.*?\*\//, '').replaceAll(/(?m)\/\/.*$/, '')]
-        }
+    SandboxTest(String judge) {
+        assert judge == Lists.JUDGE
     }
 
-    @Test
-    void 'every signature the library calls is on generic-whitelist and none is rejected'() {
-        Set<String> whitelist = signatures('generic-whitelist.excerpt')
-        Set<String> rejected = signatures('rejected.excerpt')
-        LIBRARY_CALLS.each { String signature, String where ->
-            assert whitelist.contains(signature): "${signature} (${where}) is not on generic-whitelist"
-            assert !rejected.contains(signature)
-        }
-        // and the excerpt keeps only what the library calls
-        assert whitelist == LIBRARY_CALLS.keySet()
-    }
-
-    @Test
-    void 'no source uses a form that resolves to a rejected signature'() {
-        sources().each { String name, String text ->
-            assert !(text =~ /env\s*\[/): "${name}: env[name] is DefaultGroovyMethods.getAt(Object, String); use env.getProperty(name)"
-            assert !(text =~ /env\.getEnvironment|System\.getenv|\.execute\(|new File\(|\.metaClass|invokeMethod/): name
-            // toJson only ever of a String (toJson(Object), a List or a Map argument, is rejected)
-            assert !(text =~ /toJson\((?!arg\.toString\(\)\))/): "${name}: toJson of something else than a String"
-            assert text.count('toJson(') == (name == 'Commands.groovy' ? 1 : 0)
-            // String helpers of the GDK that generic-whitelist does not list for Groovy 2.4's StringGroovyMethods
-            assert !(text =~ /\.(take|drop|takeWhile|padLeft|center)\(/): name
-        }
-    }
-
-    @Test
-    void 'env behaves as EnvActionImpl: properties and getProperty, while env of a name in brackets fails as the sandbox fails it'() {
+    /** Runs `text` as code of a sandboxed library (compiled with the checker) in a harness: [value:, rejected:]. */
+    static Map probe(String text) {
         PipelineHarness h = new PipelineHarness()
-        Object env = h.binding.getVariable('env')
-        assert env.BUILD_NUMBER == '42' && env.getProperty('JOB_NAME') == 'app' && env.NOPE == null
-        env.APP_IMAGE = 'app:42'
-        assert h.env.APP_IMAGE == 'app:42'
-        try {
-            env['BUILD_NUMBER']
-            assert false
-        } catch (SecurityException e) {
-            assert e.message == 'Scripts not permitted to use staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods ' +
-                'getAt java.lang.Object java.lang.String'
-        }
-        // a trusted library may (the stand-in rejects only what the sandbox rejects)
-        h.sandboxEnv.setSandbox(false)
-        assert env['BUILD_NUMBER'] == '42'
-        // and inside withEnv it reads the overlay, an empty value unsetting, as EnvActionImpl reads the context's EnvVars
-        h.sandboxEnv.setSandbox(true)
-        h.binding.getVariable('withEnv').call(['X=1', 'BUILD_NUMBER=']) { assert env.X == '1' && env.BUILD_NUMBER == null }
+        CompilerConfiguration config = new CompilerConfiguration()
+        config.addCompilationCustomizers(new SandboxCustomizer(null))
+        Script script = new GroovyShell(PipelineHarness.classLoader, h.binding, config).parse(text, 'Probe.groovy')
+        Object value = null
+        List<RejectedAccessException> rejected = Checker.probe { value = script.run() }
+        return [value: value, rejected: rejected]
     }
 
     @Test
-    void 'every example of every step help runs in the sandboxed harness'() {
+    void 'rejects what real controllers reject, each with the signature an administrator would be asked to approve'() {
+        Map<String, String> cases = [
+            "env['BUILD_NUMBER']"                           : 'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.lang.Object java.lang.String',
+            "String name = 'BUILD_NUMBER'; env[name]"      : 'staticMethod org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.lang.Object java.lang.String',
+            "new File('/etc/passwd').text"                  : 'new java.io.File java.lang.String',
+            'jenkins.model.Jenkins.instance'                : 'staticMethod jenkins.model.Jenkins getInstance',
+            "groovy.json.JsonOutput.toJson(['a', 'b'])"     : 'staticMethod groovy.json.JsonOutput toJson java.lang.Object',
+            "env.getClass().getMethod('getProperty', String)": 'method java.lang.Class getMethod java.lang.String java.lang.Class[]',
+            "System.getenv('HOME')"                         : 'staticMethod java.lang.System getenv java.lang.String',
+        ]
+        cases.each { String code, String signature ->
+            // given a sandboxed library's line / when it runs
+            Map result = probe(code)
+            // then it stops at exactly that call, with Script Security's message
+            List<RejectedAccessException> rejected = (List) result.rejected
+            assert rejected*.signature == [signature]: code
+            assert rejected[0].message.startsWith('Scripts not permitted to use ' + signature): code
+            if (Lists.WHOLE) {
+                // and what the blacklist holds is flagged as never to approve
+                assert rejected[0].dangerous == (signature in Lists.BLACKLIST): code
+            }
+        }
+        if (Lists.WHOLE) {
+            assert ['new java.io.File java.lang.String', 'staticMethod jenkins.model.Jenkins getInstance',
+                    'staticMethod groovy.json.JsonOutput toJson java.lang.Object'].every { it in Lists.BLACKLIST }
+        }
+    }
+
+    @Test
+    void 'allows what real controllers allow: env by property and getProperty, toJson of a Map, plain string handling'() {
+        Map<String, Object> cases = [
+            "env.getProperty('BUILD_NUMBER')"                                  : '42',
+            'env.JOB_NAME'                                                     : 'app',
+            "String name = 'JOB_NAME'; env.\"\${name}\""                       : 'app',
+            "env.APP = 'x'; env.getProperty('APP')"                            : 'x',
+            "groovy.json.JsonOutput.toJson([image: 'app', tag: '42'])"         : '{"image":"app","tag":"42"}',
+            "groovy.json.JsonOutput.toJson('a\"b')"                            : '"a\\"b"',
+            "' a, b ,c '.tokenize(',')*.trim().join('-').toUpperCase()"       : 'A-B-C',
+            "String s = 'registry:5000/app'; s.substring(s.lastIndexOf('/') + 1) + (s.startsWith('registry') ? '!' : '?')": 'app!',
+            "String t = 'v'; \"\${t}1\".toString() == 'v1' && 'x' in ['x', 'y'] && 'abc' ==~ /a.c/": true,
+            "[b: 2, a: 1].findAll { k, v -> v > 1 }.keySet().toList()"        : ['b'],
+        ]
+        cases.each { String code, Object expected ->
+            // given / when
+            Map result = probe(code)
+            // then it ran, unrejected, to the same value as unsandboxed Groovy
+            if (Lists.WHOLE) {
+                assert result.rejected == []: code
+                assert result.value == expected: code
+            } else {
+                // judged by the record alone, which holds only what the library calls: stopped, if at all, by a
+                // signature the record does not hold
+                assert ((List) result.rejected).every { !Lists.ALLOWED.containsKey(it.signature) }: code
+                assert result.rejected || result.value == expected: code
+            }
+            assert new GroovyShell(new PipelineHarness().binding).evaluate(code) == expected
+        }
+    }
+
+    @Test
+    void 'every documented key of every step, with its example value, runs through the checker unrejected'() {
+        int forms = 0
+        int rejectedBefore = Checker.REJECTED.size()
+        HelpTest.STEPS.each { String step ->
+            String help = new File(PipelineHarness.ROOT, "vars/${step}.txt").text
+            Map<String, String> examples = [:]
+            List<String> required = []
+            (help =~ /(?s)<dt><code>(\w+)<\/code>: (.*?)<\/dt><dd>.*?Example: <code>(.*?)<\/code><\/dd>/).each { List m ->
+                examples[m[1]] = unescape(m[3])
+                if (m[2].contains('required')) {
+                    required << unescape(m[3])
+                }
+            }
+            examples.each { String key, String example ->
+                PipelineHarness h = harness()
+                String args = ([example] + required.findAll { it != example }).join(', ')
+                String call = step in ['withDockerCleanup', 'dockerInside'] ? "${step}(${args}) { sh 'true' }" : "${step}(${args})"
+                try {
+                    h.runPipeline(call, step)
+                } catch (StepError e) {
+                    // a key that needs another (registry needs credentialsId): the step's own check, not the sandbox's
+                    assert e.message.startsWith(step + ': '): call
+                }
+                forms++
+            }
+        }
+        assert Checker.REJECTED.size() == rejectedBefore: Checker.REJECTED.drop(rejectedBefore)
+        // every key of every step ran (HelpTest: each help documents every key with an example)
+        assert forms == HelpTest.STEPS.sum { String step -> HelpTest.keysOf(step).size() }
+    }
+
+    @Test
+    void 'every example of every step help runs through the checker unrejected'() {
         int examples = 0
+        int rejectedBefore = Checker.REJECTED.size()
         new File(PipelineHarness.ROOT, 'vars').listFiles().findAll { it.name.endsWith('.txt') }.each { File help ->
             (help.text =~ /(?s)<pre>(.*?)<\/pre>/).each { List match ->
-                PipelineHarness h = new PipelineHarness()
-                h.credentials['registry-creds'] = [username: 'u', password: 'p']
-                h.credentials['diag-token'] = [secret: 's']
-                h.shResult = { Map call -> call.returnStdout ? '1.0\n0\n' : 0 }
-                h.binding.setVariable('image', 'base:42')
-                String example = match[1].toString().replace('&lt;', '<').replace('&gt;', '>').replace('&amp;', '&')
+                PipelineHarness h = harness()
+                String example = unescape(match[1].toString())
                 // a post section runs as the pipeline's, after (here no) stages
                 h.runPipeline(example.startsWith('post') ? "pipeline {\nstages { }\n${example}\n}" : example, help.name)
                 assert h.callsOf('error').empty: "${help.name}: ${h.callsOf('error')*.args}"
@@ -157,8 +146,36 @@ class SandboxTest {
                 examples++
             }
         }
+        assert Checker.REJECTED.size() == rejectedBefore: Checker.REJECTED.drop(rejectedBefore)
         // every <pre> of every help ran (each help has at least one: HelpTest)
         assert examples == new File(PipelineHarness.ROOT, 'vars').listFiles().findAll { it.name.endsWith('.txt') }
             .sum { File help -> help.text.count('<pre>') }
+    }
+
+    @Test
+    void 'the library is compiled with the checker: a step reaching for env by subscript would be stopped'() {
+        // given the library's own sources, compiled with the checker (vars/ by the harness, src/ by run.sh)
+        Map result = probe("new io.whalekeeper.Steps(this, 'probe').env('BUILD_NUMBER')")
+        // then its env read went through the checker (allowed: env.getProperty), and Steps is library code
+        assert result.rejected == [] && result.value == '42'
+        assert Checker.library(io.whalekeeper.Steps) && Checker.library(Class.forName('io.whalekeeper.Params'))
+        assert !Checker.library(PipelineHarness)
+        // and src/ was compiled with it: its classes call the checker
+        assert io.whalekeeper.Commands.getResourceAsStream('Commands.class').bytes.length > 0
+        assert new String(io.whalekeeper.Commands.getResourceAsStream('Commands.class').bytes, 'ISO-8859-1')
+            .contains('io/whalekeeper/sandbox/Checker')
+    }
+
+    static PipelineHarness harness() {
+        PipelineHarness h = new PipelineHarness()
+        h.credentials['registry-creds'] = [username: 'u', password: 'p']
+        h.credentials['diag-token'] = [secret: 's']
+        h.shResult = { Map call -> call.returnStdout ? '1.0\n0\n' : 0 }
+        h.binding.setVariable('image', 'base:42')
+        return h
+    }
+
+    static String unescape(String html) {
+        return html.replace('&lt;', '<').replace('&gt;', '>').replace('&amp;', '&').replace('&quot;', '"')
     }
 }

@@ -1,14 +1,17 @@
 package io.whalekeeper.test
 
+import io.whalekeeper.sandbox.SandboxCustomizer
+import org.codehaus.groovy.control.CompilerConfiguration
+
 import java.util.concurrent.locks.ReentrantLock
 
 /**
  * Runs the library's steps outside Jenkins: a Binding of closures stands in for the pipeline steps (a script's
  * missing method falls back to a closure of that name in its binding), and every call is recorded in order.
  *
- * Sandbox: `env` is a stand-in for Jenkins' EnvActionImpl (SandboxEnv): properties only; `env[name]` fails as the
- * Groovy sandbox fails it. Each harness is one build: the library's classes start with empty statics, as Jenkins
- * loads a library's classes for each build.
+ * Sandbox: the library's code (vars/ and src/) is compiled with the sandbox checker (io.whalekeeper.sandbox), which
+ * judges each call by Script Security's lists; `env` is a stand-in for Jenkins' EnvActionImpl (SandboxEnv). Each harness
+ * is one build: the library's classes start with empty statics, as Jenkins loads a library's classes for each build.
  *
  * `parallel` runs the branches' bodies on threads, interleaved as CPS interleaves them: one branch runs at a time
  * (a fair baton), and a branch gives the baton up at every step call and while its `sh` runs.
@@ -23,7 +26,7 @@ class PipelineHarness {
     static final File ROOT = new File(System.getProperty('wk.root', '.')).canonicalFile
 
     /** The resolver script (resources/io/whalekeeper/install.sh) as libraryResource hands it to `sh`. */
-    static final String RESOLVER = new File(ROOT, 'resources/' + io.whalekeeper.Steps.RESOLVE_RESOURCE).text
+    static final String RESOLVER = new File(ROOT, 'resources/' + io.whalekeeper.Resolver.RESOLVE_RESOURCE).text
 
     /** Every step called, in order: [step: name, args: what it got, stage: name, branch: name]. */
     final List<Map> calls = Collections.synchronizedList([])
@@ -88,7 +91,7 @@ class PipelineHarness {
 
     PipelineHarness() {
         // A new build: the library's statics (the CLI resolved per node) start empty, as with Jenkins' per-build loading.
-        io.whalekeeper.Steps.RESOLVED.clear()
+        io.whalekeeper.Resolver.RESOLVED.clear()
         sandboxEnv = new SandboxEnv(env, { currentEnv() })
         binding.setVariable('env', sandboxEnv)
         binding.setVariable('sh', { Object arg ->
@@ -368,9 +371,11 @@ class PipelineHarness {
         script.text = call.script
         List<String> command = ['/bin/sh', '-xe', script.path]
         if (call.container) {
-            // Docker Pipeline's launcher: the script runs in the container; variables go by name (-e NAME takes the
-            // value from the docker client's environment), so no value is on its command line.
-            List<String> names = (((Map) call.env).keySet() + ((Map) context.get().credentialEnv).keySet()).toList()
+            // Docker Pipeline's launcher: the script runs in the container with the build's environment (not the
+            // agent's own PATH, HOME…); variables go by name (-e NAME takes the value from the docker client's
+            // environment), so no value is on its command line.
+            Set<String> build = new LinkedHashSet<String>(new LinkedHashMap(env).findAll { k, v -> v != null }.keySet())
+            List<String> names = (build + ((Map) call.env).keySet() + ((Map) context.get().credentialEnv).keySet()).toList().unique()
             command = ['docker', 'exec', '-w', workspace.path] + names.collectMany { ['-e', it] } + [call.container.toString(), 'sh', '-xe', script.path]
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(workspace)
@@ -435,10 +440,15 @@ class PipelineHarness {
     /** Each vars/ script compiled once per JVM (compiling is what makes a test slow). */
     private static final Map<String, Class<Script>> COMPILED = [:].asSynchronized()
 
-    /** Loads vars/<name>.groovy as Jenkins does: a script named after the step, whose binding holds the steps. */
+    /**
+     * Loads vars/<name>.groovy as Jenkins does: a script named after the step, whose binding holds the steps; compiled
+     * with the sandbox checker, as src/ is (run.sh), so each of its calls is judged by the sandbox's lists.
+     */
     Script load(String name) {
         Class<Script> type = COMPILED.computeIfAbsent(name) { String n ->
-            new GroovyShell(PipelineHarness.classLoader).parse(new File(ROOT, "vars/${n}.groovy")).getClass()
+            CompilerConfiguration config = new CompilerConfiguration()
+            config.addCompilationCustomizers(new SandboxCustomizer())
+            new GroovyShell(PipelineHarness.classLoader, new Binding(), config).parse(new File(ROOT, "vars/${n}.groovy")).getClass()
         }
         return org.codehaus.groovy.runtime.InvokerHelper.createScript(type, binding)
     }

@@ -1,19 +1,18 @@
 package io.whalekeeper.test
 
+import org.jenkinsci.plugins.workflow.cps.EnvActionImpl
+
 /**
- * Stand-in for `env` as a sandboxed Pipeline sees it: Jenkins' EnvActionImpl (workflow-cps), a GroovyObject whose
- * whitelisted members are getProperty(String) and setProperty(String, Object) (`env.NAME`, `env.getProperty(name)`,
- * `env.NAME = value`), reading the withEnv overlay in force before the build's variables, as EnvActionImpl reads the
- * step context's EnvVars. `env[name]` is not one of its methods: Groovy resolves it to
- * DefaultGroovyMethods.getAt(Object, String), which script-security rejects (its own tests reject that signature for
- * dynamically resolved property access; generic-whitelist has getAt only for Map, List, arrays, String, Matcher), so
- * it fails here with the sandbox's message. With `sandbox = false` it models a trusted library instead.
+ * Stand-in for `env` as a Pipeline sees it: Jenkins' EnvActionImpl (workflow-cps), a GroovyObject whose members
+ * Pipeline's whitelist allows are getProperty(String) and setProperty(String, Object) (`env.NAME`,
+ * `env.getProperty(name)`, `env.NAME = value`), reading the withEnv overlay in force before the build's variables, as
+ * EnvActionImpl reads the step context's EnvVars. `env[name]` is not one of its methods: Groovy resolves it to
+ * DefaultGroovyMethods.getAt(Object, String), which the sandbox checker rejects, as a real controller does.
  */
-class SandboxEnv extends GroovyObjectSupport {
+class SandboxEnv extends EnvActionImpl {
 
     private final Map<String, String> values
     private final Closure<Map<String, String>> overlay
-    boolean sandbox = true
 
     SandboxEnv(Map<String, String> values, Closure<Map<String, String>> overlay) {
         this.values = values
@@ -33,23 +32,5 @@ class SandboxEnv extends GroovyObjectSupport {
     @Override
     void setProperty(String name, Object value) {
         values[name] = value == null ? null : value.toString()
-    }
-
-    /** `env[name]`: what the sandbox rejects (RejectedAccessException "Scripts not permitted to use …"). */
-    Object getAt(String name) {
-        if (sandbox) {
-            throw new SecurityException('Scripts not permitted to use staticMethod ' +
-                'org.codehaus.groovy.runtime.DefaultGroovyMethods getAt java.lang.Object java.lang.String')
-        }
-        return getProperty(name)
-    }
-
-    /** `env[name] = value`: rejected the same way (DefaultGroovyMethods.putAt(Object, String, Object)). */
-    void putAt(String name, Object value) {
-        if (sandbox) {
-            throw new SecurityException('Scripts not permitted to use staticMethod ' +
-                'org.codehaus.groovy.runtime.DefaultGroovyMethods putAt java.lang.Object java.lang.String java.lang.Object')
-        }
-        setProperty(name, value)
     }
 }
