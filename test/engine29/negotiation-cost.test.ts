@@ -73,7 +73,8 @@ describe('requests whose shape depends on the version, on the wire', () => {
     const engine = createEngine({ host: stands[which].host, tls: undefined, source: 'test', passToClient: false });
     try {
       const from = stands[which].requests.length;
-      expect(await engine.pruneBuildCache(1e12)).toMatchObject({ status: 'removed' });
+      // Keeping 1 TB prunes nothing: the engine answers 200 with no record deleted, which is not counted as a removal.
+      expect(await engine.pruneBuildCache(1e12)).toEqual({ status: 'vanished' });
       expect(stands[which].requests.slice(from).map((r) => r.url)).toEqual(['/_ping', url]);
     } finally {
       engine.close();
