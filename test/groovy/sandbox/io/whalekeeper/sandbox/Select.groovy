@@ -118,7 +118,9 @@ class Select {
 
     private static Method declared(Class<?> type, String name, Object[] args) {
         Method candidate = null
-        for (Method m : type.declaredMethods) {
+        // In a fixed order: the JVM lists declared methods in no particular one, and where two candidates are not
+        // comparable the first one seen stays; the choice, and so the record of signatures, must not depend on it.
+        for (Method m : type.declaredMethods.sort(false) { Method x -> x.toString() }) {
             if (m.name == name && matches(m.parameterTypes, args, m.isVarArgs())) {
                 if (candidate == null || moreSpecific(m, candidate)) {
                     candidate = m
