@@ -1,9 +1,9 @@
 // Reading an engine for ls, clean and disk: the inventory (one request per kind, concurrently) and the data root's filesystem.
 import { againstLimit, fullestOf } from '../core/disk-status.js';
-import { CONTAINERD_DEFAULTS, dataRootVerdict, imageRootOf } from '../core/engine/storage.js';
+import { dataRootVerdict, imageRootOf, remoteImageRoot } from '../core/engine/storage.js';
 import { isSameMachine, type EngineTarget } from '../core/engine/target.js';
 import { maskUrlSecrets } from '../core/mask.js';
-import type { DiskMeasure, Inventory } from '../core/inventory.js';
+import type { DiskMeasure, FilesystemUsage, Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine, EngineDf, EngineInfo } from '../edge/engine.js';
 import { MOUNT_POINT, STAT_COMMAND, parseStatF, pickMeasureImage } from '../core/statfs-text.js';
@@ -89,7 +89,7 @@ export async function measureDataRoot(target: EngineTarget, info: EngineInfo, di
     return usage ? { ok: true, usage } : { ok: false, reason: `${reason}; \`stat -f\` of ${path} in ${image} printed \`${run.stdout.trim()}\`` };
   };
   const data = await measureThere(root);
-  const containerdRoot = remoteContainerdRoot(info);
+  const containerdRoot = remoteImageRoot(info.imageStore, info.containerdAddress);
   if (!data.ok || containerdRoot === undefined) return data;
   // A host install's system containerd keeps the images in its own root: measured there too, in the same way.
   const images = await measureThere(containerdRoot);
@@ -97,23 +97,7 @@ export async function measureDataRoot(target: EngineTarget, info: EngineInfo, di
   // One filesystem for both (the same size and inode count, as two `stat -f` moments apart can see it): one figure.
   return data.usage.totalBytes === images.usage.totalBytes && data.usage.inodesTotal === images.usage.inodesTotal
     ? data
-    : fullestOf([
-        { holds: 'data root', usage: data.usage },
-        { holds: 'containerd root', usage: images.usage },
-      ]);
-}
-
-/**
- * Where a remote engine's images are when that is outside its data root: with the containerd image store and the
- * system containerd's default socket (a host install: /run/containerd/containerd.sock), that containerd's default root.
- * The remote host's processes are not visible from here, so a containerd with another root cannot be found; any
- * other socket is taken for dockerd's own containerd (`<exec root>/containerd/containerd.sock`, docker:dind's),
- * whose root is under the data root. undefined: nothing to measure beyond the data root.
- */
-function remoteContainerdRoot(info: EngineInfo): string | undefined {
-  if (info.imageStore !== 'containerd') return undefined;
-  const address = info.containerdAddress.replace(/^unix:\/\//, '');
-  return address === CONTAINERD_DEFAULTS.address || address === `/var${CONTAINERD_DEFAULTS.address}` ? CONTAINERD_DEFAULTS.root : undefined;
+    : dataAndImages(data.usage, images.usage);
 }
 
 /** Measures a data root visible here, and the containerd root keeping its images where that is elsewhere. */
@@ -138,8 +122,13 @@ async function measureLocal(info: EngineInfo, disk: Disk, limitBytes: number | u
   const [data, imageFs] = await Promise.all([disk.measure(root), disk.measure(elsewhere)]);
   if (!data.ok) return data;
   if (!imageFs.ok) return { ok: false, reason: `the engine keeps its images in the containerd root ${elsewhere}, another filesystem: ${imageFs.reason}` };
+  return dataAndImages(data.usage, imageFs.usage);
+}
+
+/** The data root's filesystem and the containerd root's (another one): the fuller is held against the thresholds. */
+function dataAndImages(data: FilesystemUsage, images: FilesystemUsage): DiskMeasure {
   return fullestOf([
-    { holds: 'data root', usage: data.usage },
-    { holds: 'containerd root', usage: imageFs.usage },
+    { holds: 'data root', usage: data },
+    { holds: 'containerd root', usage: images },
   ]);
 }

@@ -95,14 +95,32 @@ export function containerdSettings(p: ContainerdProcess): { readonly root: strin
   return { root: p.flags.root ?? config.root ?? CONTAINERD_DEFAULTS.root, address: p.flags.address ?? config.address ?? CONTAINERD_DEFAULTS.address };
 }
 
+/** A containerd address as a socket path: `unix://` dropped, normalized. */
+function socketPath(address: string): string {
+  return posix.normalize(address.replace(/^unix:\/\//, ''));
+}
+
 /** The root of the containerd serving `address`, among the processes seen here; undefined when none serves it. */
 export function containerdRootServing(address: string, processes: readonly ContainerdProcess[]): string | undefined {
-  const want = posix.normalize(address.replace(/^unix:\/\//, ''));
+  const want = socketPath(address);
   for (const p of processes) {
     const s = containerdSettings(p);
-    if (posix.normalize(s.address.replace(/^unix:\/\//, '')) === want) return s.root;
+    if (socketPath(s.address) === want) return s.root;
   }
   return undefined;
+}
+
+/**
+ * Where a remote engine's images are when that is outside its data root: with the containerd image store and the
+ * system containerd's default socket (a host install: /run/containerd/containerd.sock), that containerd's default root.
+ * The remote host's processes are not visible from here, so a containerd with another root cannot be found; any
+ * other socket is taken for dockerd's own containerd (`<exec root>/containerd/containerd.sock`, docker:dind's),
+ * whose root is under the data root. undefined: nothing to measure beyond the data root.
+ */
+export function remoteImageRoot(store: ImageStore, address: string): string | undefined {
+  if (store !== 'containerd') return undefined;
+  const path = socketPath(address);
+  return path === CONTAINERD_DEFAULTS.address || path === `/var${CONTAINERD_DEFAULTS.address}` ? CONTAINERD_DEFAULTS.root : undefined;
 }
 
 /** True when `inner` is `outer` or a folder below it. */
