@@ -4,17 +4,26 @@
 #   2. "QC your whale": the build number goes into the image, and verify catches the replica that did not update.
 # Where Debian's prometheus, prometheus-node-exporter and prometheus-alertmanager are installed, story 1 also runs
 # them on loopback (the shipped alert rules, their `for:` shortened to 1s) and shows the disk alert firing and
-# resolving, as Alertmanager lists it. Leaves nothing running or mounted. WK_DEMO_KEEP=1 keeps the engine.
+# resolving, as Alertmanager lists it. Leaves nothing running or mounted.
+#   WK_ENGINE_KIND    the engine (scripts/engine.sh): 20.10 (overlay2, the default) or 28 (the containerd image store)
+#   WK_DEMO_STORIES   which stories to tell, e.g. "1" (default "1 2")
+#   WK_DEMO_SUMMARY   a file to write the figures to, one `key=value` a line (test/demo reads it)
+#   WK_DEMO_KEEP=1    keeps the engine (stop it with WK_ENGINE_DIR=... scripts/engine.sh stop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export WK_ENGINE_DIR=${WK_ENGINE_DIR:-/tmp/wk-demo} WK_ENGINE_SIZE=${WK_ENGINE_SIZE:-512M} DOCKER_BUILDKIT=0
 started=$(date +%s)
+stories=" ${WK_DEMO_STORIES:-1 2} "
+summary=${WK_DEMO_SUMMARY:-/dev/null}
+: > "$summary"
 work=$(mktemp -d)
 wk() { node dist/whalekeeper.js "$@"; }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 note() { printf '   %s\n' "$*"; }
 count() { docker ps -aq "$@" | wc -l | tr -d ' '; }
 used() { df --output=pcent "$WK_ENGINE_DIR/data" | tail -1 | tr -d ' '; }
+fact() { printf '%s=%s\n' "$1" "$2" >> "$summary"; }
+story() { [[ "$stories" == *" $1 "* ]]; }
 finish() {
   for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
@@ -44,7 +53,12 @@ step "A private Docker engine: its own data root on a ${WK_ENGINE_SIZE} loop-mou
 eval "export $(bash scripts/engine.sh start 2>/dev/null)"
 image=whalekeeper-test/busybox:latest
 note "DOCKER_HOST=$DOCKER_HOST"
+store="graph driver $(docker info --format '{{.Driver}}')"
+docker info --format '{{json .DriverStatus}}' | grep -q io.containerd.snapshotter && store="containerd image store"
+note "Docker Engine $(docker version --format '{{.Server.Version}}'), $store"
+fact engine "$(docker version --format '{{.Server.Version}}')"
 
+if story 1; then
 # ---------------------------------------------------------------------------------------------------------------
 printf '\n\033[1;31m### Story 1: hell got loose\033[0m\n'
 
@@ -54,17 +68,23 @@ note "running: ${other:0:12} (build jenkins-other-7)"
 docker create --label io.kubernetes.pod.name=kube-proxy-x1 --label io.kubernetes.pod.namespace=kube-system "$image" true >/dev/null
 note "and a stopped container the kubelet manages (kube-proxy-x1)"
 
-step "Months of pipelines running plain 'docker run' without --rm (and rebuilding images)"
-for i in $(seq 1 12); do docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null' ; done
+step "Months of pipelines rebuilding images and running plain 'docker run' without --rm"
 mkdir -p "$work/img"
 for build in app:1 app:1 tool:1; do
   # A distinct line per build: the second app:1 replaces the first, which is left dangling.
   printf 'FROM %s\nRUN dd if=/dev/urandom of=/payload bs=1M count=45 2>/dev/null && echo %s-%s > /id\n' "$image" "$build" "$RANDOM" > "$work/img/Dockerfile"
   docker build -q -t "$build" "$work/img" >/dev/null 2>&1
 done
+# Leftovers until the disk is past 83% (the containerd store keeps each image twice, compressed and unpacked, so
+# how many fit depends on the engine).
+for _ in $(seq 1 40); do
+  [ "$(used | tr -d %)" -ge 83 ] && break
+  docker run "$image" sh -c 'dd if=/dev/urandom of=/report bs=1M count=20 2>/dev/null'
+done
 leftovers=$(count --filter status=exited)
 before=$(used)
 note "$leftovers stopped containers left behind, a dangling image, an unused one; disk at $before"
+fact leftovers "$leftovers"; fact before "$before"
 
 if [ "$monitoring" = 1 ]; then
   step "Monitoring: node_exporter, Prometheus and Alertmanager on loopback; 'whalekeeper disk --prometheus' every second"
@@ -76,44 +96,57 @@ if [ "$monitoring" = 1 ]; then
   eval "export $(tr '\n' ' ' < "$work/servers")"
   while :; do wk disk --no-breakdown --prometheus "$work/textfile/whalekeeper.prom" >/dev/null 2>&1 || true; sleep 1; done &
   note "Prometheus $PROMETHEUS scrapes node_exporter $NODE_EXPORTER every second"
-  note "$(alert_line DockerDataRootFilling firing)"
+  firing=$(alert_line DockerDataRootFilling firing || true)
+  note "$firing"; fact firing "$firing"
 fi
 
 step "whalekeeper disk raises the alarm (exit 1 above --fail)"
 set +e; wk disk --warn 60% --fail 75%; alarm=$?; set -e
-note "exit code: $alarm"
+note "exit code: $alarm"; fact alarm "$alarm"
 
 step "whalekeeper ls: who owns what (the unmanaged leftovers are what Kubernetes cannot see)"
 wk ls --images | tail -n 12
 
 step "The same pipeline step through 'whalekeeper run': same output, same exit code, nothing left"
 set +e; wk --build jenkins-app-42 run "$image" sh -c 'echo "tests: 3 failed"; exit 3'; code=$?; set -e
-note "exit code: $code; containers of build jenkins-app-42: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+left=$(count --filter label=whalekeeper.build=jenkins-app-42)
+note "exit code: $code; containers of build jenkins-app-42: $left"; fact run_exit "$code"; fact run_left "$left"
 
 step "Aborted as Jenkins aborts a build (SIGTERM, then SIGKILL): nothing left either"
 node dist/whalekeeper.js --build jenkins-app-42 run "$image" sleep 300 & pid=$!
 sleep 1; kill -TERM "$pid"; set +e; wait "$pid"; code=$?; set -e
-note "SIGTERM: exit code $code; containers of build jenkins-app-42: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+left=$(count --filter label=whalekeeper.build=jenkins-app-42)
+note "SIGTERM: exit code $code; containers of build jenkins-app-42: $left"; fact sigterm_exit "$code"; fact sigterm_left "$left"
 node dist/whalekeeper.js --build jenkins-app-42 run "$image" sleep 300 & pid=$!
 sleep 1; kill -KILL "$pid"; wait "$pid" 2>/dev/null || true
 for _ in $(seq 1 20); do [ "$(count --filter label=whalekeeper.build=jenkins-app-42)" = 0 ] && break; sleep 0.25; done
-note "SIGKILL: containers of build jenkins-app-42 after the reaper: $(count --filter label=whalekeeper.build=jenkins-app-42)"
+left=$(count --filter label=whalekeeper.build=jenkins-app-42)
+note "SIGKILL: containers of build jenkins-app-42 after the reaper: $left"; fact sigkill_left "$left"
 
 step "whalekeeper clean --agent --dry-run: the plan, with a reason for every object"
 wk clean --agent --grace 0 --images unused --volumes --target 50% --dry-run
 
 step "The same plan, carried out"
-wk clean --agent --grace 0 --images unused --volumes --target 50% | tail -n 12
+set +e; wk clean --agent --grace 0 --images unused --volumes --target 50% > "$work/clean.out"; clean_exit=$?; set -e
+tail -n 12 "$work/clean.out"
 after=$(used)
-note "disk now at $after"
-[ "$monitoring" = 1 ] && note "$(alert_line DockerDataRootFilling resolved)"
+note "clean exit code: $clean_exit; disk now at $after"; fact clean_exit "$clean_exit"; fact after "$after"
+if [ "$monitoring" = 1 ]; then
+  resolved=$(alert_line DockerDataRootFilling resolved || true)
+  note "$resolved"; fact resolved "$resolved"
+fi
 
 step "What survived: the other build's running container, its image, the kubelet's container"
 wk ls
-set +e; wk disk --warn 60% --fail 75% --no-breakdown; note "disk exit code: $?"; set -e
+set +e; wk disk --warn 60% --fail 75% --no-breakdown; code=$?; set -e
+note "disk exit code: $code"; fact disk_after_exit "$code"
+fact other_running "$(count --filter label=whalekeeper.build=jenkins-other-7 --filter status=running)"
 wk --build jenkins-other-7 clean >/dev/null
-note "the other build finished: 'whalekeeper clean' removed its container ($(count --filter label=whalekeeper.build=jenkins-other-7) left)"
+left=$(count --filter label=whalekeeper.build=jenkins-other-7)
+note "the other build finished: 'whalekeeper clean' removed its container ($left left)"; fact other_left "$left"
+fi
 
+if story 2; then
 # ---------------------------------------------------------------------------------------------------------------
 printf '\n\033[1;32m### Story 2: QC your whale\033[0m\n'
 
@@ -130,18 +163,29 @@ urls=(http://127.0.0.1:18091 http://127.0.0.1:18092 http://127.0.0.1:18093)
 
 step "whalekeeper verify fails and names the stale replica (exit 1)"
 set +e; wk verify "${urls[@]}" --expect 209 --timeout 4s --interval 300ms --request-timeout 1s; stale_exit=$?; set -e
-note "exit code: $stale_exit"
+note "exit code: $stale_exit"; fact stale_exit "$stale_exit"
 
 step "Redeploy the stale replica; verify passes and writes its JUnit report"
 docker rm -f "$stale" >/dev/null
 wk --build jenkins-deploy-209 run -d --network host -e PORT=18093 svc:209 >/dev/null
 set +e; wk verify "${urls[@]}" --expect 209 --timeout 20s --interval 300ms --junit "$work/verify.xml"; good_exit=$?; set -e
-note "JUnit: $(grep -o '<testsuite [^>]*>' "$work/verify.xml" | head -1)"
+note "JUnit: $(grep -o '<testsuite [^>]*>' "$work/verify.xml" | head -1)"; fact good_exit "$good_exit"
 wk --build jenkins-deploy-209 clean >/dev/null
+fi
 
 step "Summary"
-note "story 1: $leftovers containers left behind by plain 'docker run'; 'whalekeeper disk' alarmed (exit $alarm) at $before;"
-note "         'whalekeeper run' left none, aborted or killed; 'clean --agent --target 50%' took the disk from $before to $after,"
-note "         the other build's running container and the kubelet's container untouched"
-note "story 2: build 209 stamped into the image; verify named the stale replica (exit $stale_exit), then passed (exit $good_exit)"
-note "took $(( $(date +%s) - started )) s; the private engine is now stopped, unmounted and deleted"
+if story 1; then
+  note "story 1: $leftovers containers left behind by plain 'docker run'; 'whalekeeper disk' alarmed (exit $alarm) at $before;"
+  note "         'whalekeeper run' left none, aborted or killed; 'clean --agent --target 50%' took the disk from $before to $after,"
+  note "         the other build's running container and the kubelet's container untouched"
+fi
+if story 2; then
+  note "story 2: build 209 stamped into the image; verify named the stale replica (exit $stale_exit), then passed (exit $good_exit)"
+fi
+took=$(( $(date +%s) - started ))
+fact seconds "$took"
+if [ "${WK_DEMO_KEEP:-}" = 1 ]; then
+  note "took $took s; the private engine is kept (WK_DEMO_KEEP=1)"
+else
+  note "took $took s; the private engine is now stopped, unmounted and deleted"
+fi

@@ -80,14 +80,24 @@ export async function startTlsEngine(name: string, size = '1G', kind: EngineKind
   }
 }
 
+/** The folder of the private engine `name` of `kind` (WK_ENGINE_DIR), for a script that starts the engine itself. */
+export function engineDir(name: string, kind: EngineKind = engineKind()): string {
+  return `${prefix}${KIND_TAG[kind]}-${name}`;
+}
+
+/** Stops the engine in `dir` (scripts/engine.sh stop: unmounted and deleted); nothing when none runs there. */
+export async function stopEngineDir(dir: string, kind: EngineKind = engineKind()): Promise<void> {
+  await execa('bash', [script, 'stop'], { env: { WK_ENGINE_DIR: dir, WK_ENGINE_KIND: kind } });
+}
+
 async function runScript(name: string, size: string, kind: EngineKind, extra: Record<string, string>): Promise<PrivateEngine & { tlsHost?: string }> {
-  const dir = `${prefix}${KIND_TAG[kind]}-${name}`;
+  const dir = engineDir(name, kind);
   const env = { WK_ENGINE_DIR: dir, WK_ENGINE_SIZE: size, WK_ENGINE_KIND: kind, ...extra };
   const { stdout } = await execa('bash', [script, 'start'], { env });
   const host = /^DOCKER_HOST=(\S+)/m.exec(stdout)?.[1];
   if (!host) throw new Error(`engine.sh start printed no DOCKER_HOST: ${stdout}`);
   const tlsHost = /^DOCKER_TLS_HOST=(\S+)/m.exec(stdout)?.[1];
-  return { host, dir, kind, ...(tlsHost ? { tlsHost } : {}), stop: async () => void (await execa('bash', [script, 'stop'], { env })) };
+  return { host, dir, kind, ...(tlsHost ? { tlsHost } : {}), stop: () => stopEngineDir(dir, kind) };
 }
 
 /** A loopback port free now (the kernel's choice for port 0), for a listener started right after. */

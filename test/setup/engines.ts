@@ -21,4 +21,5 @@ export const ENGINE_FACING: readonly string[] = [
   'test/groovy/e2e.test.ts',
   'test/groovy/registry.test.ts',
   'test/groovy/argv.test.ts',
+  'test/demo/**/*.test.ts',
 ];
