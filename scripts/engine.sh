@@ -172,6 +172,25 @@ stop_daemon() {
     pkill -9 -f -- "$dir/ctd-state" 2>/dev/null || true
     pkill -9 -f -- "--config $dir/containerd.toml" 2>/dev/null || true
   fi
+  kill_strays
+}
+
+# Processes whose root filesystem is a mount of this engine's (its root mount, the line "… / / …" of their
+# mountinfo, names a path under $dir): the steps of a BuildKit build. BuildKit runs a RUN step with `runc run` as
+# dockerd's child, not as a container the engine stops on shutdown; when dockerd ends, runc goes and the step's
+# process stays, reparented to init, holding the engine's mounts (seen with dockerd 28 and `RUN sleep`).
+strays() {
+  grep -s -m1 -H -F ' / / ' /proc/[0-9]*/mountinfo | grep -F -- "$dir/" | cut -d/ -f3 || true
+}
+
+kill_strays() {
+  local pids
+  pids=$(strays)
+  [ -n "$pids" ] || return 0
+  # shellcheck disable=SC2086 # one pid per word
+  kill -9 $pids 2>/dev/null || true
+  for _ in $(seq 1 40); do [ -z "$(strays)" ] && return 0; sleep 0.25; done
+  log "processes on this engine's mounts did not end: $(strays | tr '\n' ' ')"
 }
 
 stop() {
