@@ -67,7 +67,7 @@ const COMMANDS: readonly (readonly [string, () => readonly string[]])[] = [
   ['shim', () => ['shim', 'print']],
 ];
 
-describe('start-up: what each command loads', () => {
+describe('start-up: what each command loads (one engine: which modules a command reads does not depend on the engine it speaks to)', () => {
   it('--version reads the entry alone', async () => {
     const trace = await traced(['--version']);
     expect(trace.exitCode).toBe(0);

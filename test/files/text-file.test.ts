@@ -172,7 +172,7 @@ describe('writeTextFile reports an I/O failure in one line, exit 74, and leaves 
   });
 });
 
-describe('the commands that write files', () => {
+describe('the commands that write files (one engine: what is tested is the file written, the same for any engine)', () => {
   const host = inject('dockerHost');
 
   it('disk --prometheus into a directory: exit 2; into a missing directory: exit 74; one line each, no stack, no temp file', async () => {

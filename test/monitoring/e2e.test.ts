@@ -75,7 +75,7 @@ const until = async (what: string, check: () => Promise<boolean>): Promise<void>
   if (!(await eventually(check, 150))) throw new Error(`${what}: not within 30 s\nwriter:\n${writerLog.slice(-2000)}\nservers:\n${stack.log()}`);
 };
 
-describe('the DaemonSet\'s clean, node_exporter, Prometheus and Alertmanager', () => {
+describe('the DaemonSet\'s clean, node_exporter, Prometheus and Alertmanager (one engine: the textfile-to-Alertmanager path is the same for any; what clean --every writes is tested per engine in test/clean)', () => {
   it('fires the disk alert while the disk is full and resolves it after a clean; fires the stale alert when the writer stops; every dashboard query returns series', async () => {
     // The container's args as written, with three changes: rounds every second instead of 10 minutes, no grace
     // (the leftovers here are seconds old, not hours), and the textfile folder (a hostPath on a node) one here.

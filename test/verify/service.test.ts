@@ -31,7 +31,7 @@ beforeAll(async () => {
   await Promise.all([buildService(208), buildService(209)]);
 });
 
-describe('whalekeeper verify against the seed-shaped service', () => {
+describe('whalekeeper verify against the seed-shaped service (one engine: verify speaks HTTP to the replicas, not to the engine, which only hosts them)', () => {
   it('a rollout: the old replica is replaced while verify waits; exit 0 once every replica answers 209', async () => {
     const [p1, p2] = [await freePort(), await freePort()];
     await startService(209, p1);
