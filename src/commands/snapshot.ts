@@ -3,7 +3,7 @@ import { againstLimit, fullestOf } from '../core/disk-status.js';
 import { dataRootVerdict, imageRootOf, remoteImageRoot } from '../core/engine/storage.js';
 import { isSameMachine, type EngineTarget } from '../core/engine/target.js';
 import { maskUrlSecrets } from '../core/mask.js';
-import type { DiskMeasure, FilesystemUsage, Inventory } from '../core/inventory.js';
+import { isStopped, type DiskMeasure, type FilesystemUsage, type Inventory } from '../core/inventory.js';
 import type { Disk } from '../edge/disk.js';
 import type { Engine, EngineDf, EngineInfo } from '../edge/engine.js';
 import { MOUNT_POINT, STAT_COMMAND, parseStatF, pickMeasureImage } from '../core/statfs-text.js';
@@ -14,7 +14,7 @@ export interface SnapshotOptions {
   readonly sizes: boolean;
   /** `system df`: shared image sizes, volume sizes, build cache. */
   readonly df: boolean;
-  /** Tag times of images no container uses, for "last used". */
+  /** Tag times of the images no live container uses (the candidates), for "last used". */
   readonly tagTimes: boolean;
   readonly volumes: boolean;
   readonly networks: boolean;
@@ -32,8 +32,10 @@ export async function readInventory(engine: Engine, options: SnapshotOptions, no
     options.df ? engine.df() : Promise.resolve(undefined),
   ]);
   const takenMs = now();
-  const used = new Set(containers.map((c) => c.imageId));
-  const tagTimes = options.tagTimes ? await engine.tagTimes(images.filter((i) => i.tags.length > 0 && !used.has(i.id)).map((i) => i.id)) : new Map<string, number>();
+  // An image a stopped container was made from is a candidate too (the container may go first), and its last tag may be
+  // later than that container (src/core/lru.ts): only the image of a container clean never removes is never one, so needs no request.
+  const live = new Set(containers.filter((c) => !isStopped(c.state)).map((c) => c.imageId));
+  const tagTimes = options.tagTimes ? await engine.tagTimes(images.filter((i) => i.tags.length > 0 && !live.has(i.id)).map((i) => i.id)) : new Map<string, number>();
   return {
     df,
     inventory: {

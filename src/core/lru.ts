@@ -1,8 +1,9 @@
 // "Last used" for images, and the least-recently-used order `clean --target` evicts in.
-// Docker records no last use (moby #4237), so it is inferred, best evidence first:
-//   1. the newest container still on the engine that was created from the image (any state);
-//   2. else the time the image was last tagged (a build or `docker tag`), when the engine reports it;
-//   3. else the image's creation time, only as a last resort (it is build time, year 1 for reproducible builds).
+// Docker records no last use (moby #4237), so it is inferred from the evidence there is:
+//   1. the later of: the newest container still on the engine that was created from the image (any state), and the
+//      time the image was last tagged (a build, `docker tag`, a pull that tags it), when the engine reports it. A
+//      rebuild that yields the same image re-tags it: that is a use, even with an older container from it about;
+//   2. else the image's creation time, only as a last resort (it is build time, year 1 for reproducible builds).
 import type { ContainerInfo, ImageInfo } from './inventory.js';
 
 /** Where an image's last-used time came from. */
@@ -27,8 +28,9 @@ export function newestContainerByImage(containers: readonly ContainerInfo[]): Ma
 /** An image's last use, by the rules above. */
 export function lastUsedOf(image: ImageInfo, newestContainer: ReadonlyMap<string, number>): LastUsed {
   const container = newestContainer.get(image.id);
+  const tagged = image.lastTagMs !== null && image.lastTagMs > 0 ? image.lastTagMs : undefined;
+  if (tagged !== undefined && (container === undefined || tagged > container)) return { ms: tagged, source: 'tagged' };
   if (container !== undefined) return { ms: container, source: 'container' };
-  if (image.lastTagMs !== null && image.lastTagMs > 0) return { ms: image.lastTagMs, source: 'tagged' };
   return { ms: image.createdMs, source: 'created' };
 }
 

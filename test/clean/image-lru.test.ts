@@ -1,6 +1,6 @@
 // The order `clean --target` evicts unused images in (least recently used first), and what counts as use, on each
-// engine. Docker records no last use (moby #4237): whalekeeper infers it from the newest container made from the
-// image, else the image's last tag time (Metadata.LastTagTime: the graph driver's record, or on the containerd image
+// engine. Docker records no last use (moby #4237): whalekeeper infers it from the later of the newest container made from
+// the image and the image's last tag time (Metadata.LastTagTime: the graph driver's record, or on the containerd image
 // store the newest of the image's tag records), see src/core/lru.ts. The engine lists containers' creation times in
 // whole seconds (GET /containers/json `Created`), so the steps whose order is asserted are more than a second apart.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -75,5 +75,13 @@ describe(`the LRU order of clean --target, on engine ${engineKind()}`, () => {
     expect(lru.map((a) => a.id)).toHaveLength(4);
     expect(lru.map((a) => a.name)).toEqual(['lru/u:2', 'lru/u:3', 'lru/old:1', expect.stringMatching(/^lru\/u:1(-again)?$/)]);
     expect(lru.at(-1)!.reason).toContain('(tagged)');
+  });
+
+  it('a tag newer than the image\'s newest container is the later use (a rebuild that yields the same image)', async () => {
+    await sleep(APART);
+    await docker(engine.host, ['tag', 'lru/old:1', 'lru/old:1-again']);
+    const { lru } = await planned();
+    expect(lru.map((a) => a.name)).toEqual(['lru/u:2', 'lru/u:3', expect.stringMatching(/^lru\/u:1(-again)?$/), expect.stringMatching(/^lru\/old:1(-again)?$/)]);
+    expect(lru.map((a) => /\((container|tagged|created)\)/.exec(a.reason)?.[1])).toEqual(['tagged', 'tagged', 'tagged', 'tagged']);
   });
 });

@@ -163,6 +163,23 @@ describe('planCleanup --target', () => {
     expect(ids(plan, 'target')).toEqual(['sha256:oldest', 'sha256:used-long-ago', 'sha256:recent']);
   });
 
+  it('counts the later of an image\'s newest container and its last tag as its last use', () => {
+    const inv = inventory({
+      containers: [container('old', { createdMs: NOW - 50 * HOUR, imageId: 'sha256:rebuilt' }), container('new', { createdMs: NOW - 2 * HOUR, imageId: 'sha256:run' })],
+      images: [
+        // the same image built again an hour ago (re-tagged), a container from it 50 hours ago
+        image('sha256:rebuilt', { tags: ['app:latest'], lastTagMs: NOW - HOUR }),
+        // tagged 40 hours ago, a container from it 2 hours ago
+        image('sha256:run', { tags: ['tool:1'], lastTagMs: NOW - 40 * HOUR }),
+        image('sha256:tagged', { tags: ['t:1'], lastTagMs: NOW - 20 * HOUR }),
+      ],
+    });
+    const plan = planCleanup(inv, agentPolicy({ target: { kind: 'percent', percent: 0 } }), fs(9000), NOW);
+    expect(ids(plan, 'target')).toEqual(['sha256:tagged', 'sha256:run', 'sha256:rebuilt']);
+    const reasons = plan.actions.filter((a) => a.phase === 'target').map((a) => /\((container|tagged|created)\)/.exec(a.reason)?.[1]);
+    expect(reasons).toEqual(['tagged', 'container', 'tagged']);
+  });
+
   it('marks as expected only what the estimate needs', () => {
     // 9000 used of 10000, target 60% = 6000: container (100) + oldest (2000) are not enough, used-long-ago makes it.
     const plan = planCleanup(lru, agentPolicy({ target: { kind: 'percent', percent: 60 } }), fs(9000), NOW);
